@@ -1,0 +1,1 @@
+"""Local Sphinx extensions and checks for the book."""

@@ -1,0 +1,160 @@
+"""Build the editions: ``python -m booktools.build [html] [epub] [pdf]``.
+
+* One process, one parse: the builders run one after another in this process and
+  share one doctree cache (``_build/.doctrees``), so the chapters are read and
+  parsed once for all three editions, and only changed chapters are re-read.
+* Strict: warnings are errors (``-W --keep-going -n``), every warning is shown
+  with its file and line before the build fails.
+* The last good edition is kept: each edition is built in a work folder
+  (``_build/.work/<edition>``) and published into ``_build/`` only when its build
+  succeeded, by an atomic rename, so a failed build leaves the previous files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import meta
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "book"
+BUILD = ROOT / "_build"
+DOCTREES = BUILD / ".doctrees"
+WORK = BUILD / ".work"
+EDITIONS = ("html", "epub", "pdf")
+BUILDER = {"html": "html", "epub": "epub", "pdf": "latex"}
+
+
+class BuildError(Exception):
+    """A build failed; the message says which edition and why."""
+
+
+def source_date_epoch() -> str:
+    """The last commit's time, so two builds of one commit are byte-identical."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        out = ""
+    return out or "0"
+
+
+def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Path = ROOT,
+               doctrees: Path = DOCTREES) -> int:
+    """Run one Sphinx builder in this process; return its status (0 = success)."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    with patch_docutils(confdir), docutils_namespace():
+        app = Sphinx(
+            srcdir=srcdir, confdir=confdir, outdir=outdir, doctreedir=doctrees,
+            buildername=builder, warningiserror=True, keep_going=True,
+            confoverrides={"nitpicky": True}, status=sys.stdout, warning=sys.stderr,
+        )
+        app.build()
+        return app.statuscode
+
+
+def publish_dir(built: Path, target: Path) -> None:
+    """Replace *target* by a copy of *built*, swapping folders by rename."""
+    fresh = target.with_name(f".{target.name}.new")
+    old = target.with_name(f".{target.name}.old")
+    for stale in (fresh, old):
+        if stale.exists():
+            shutil.rmtree(stale)
+    shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def publish_file(built: Path, target: Path) -> None:
+    """Replace *target* by a copy of *built* atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.new")
+    shutil.copyfile(built, tmp)
+    os.replace(tmp, target)
+
+
+def run_latex(latexdir: Path) -> Path:
+    """Typeset the LaTeX edition with latexmk; only the passes it needs."""
+    log = latexdir / "latexmk.log"
+    cmd = [
+        "latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
+        "-file-line-error", f"{meta.BASENAME}.tex",
+    ]
+    # The index options Sphinx's own latex Makefile exports (xindy with sphinx.xdy).
+    env = {**os.environ, "XINDYOPTS": "-L english -C utf8 -M sphinx.xdy"}
+    with log.open("w") as fh:
+        proc = subprocess.run(cmd, cwd=latexdir, stdout=fh, stderr=subprocess.STDOUT, env=env)
+    pdf = latexdir / f"{meta.BASENAME}.pdf"
+    if proc.returncode != 0 or not pdf.exists():
+        lines = log.read_text(errors="replace").splitlines()
+        errors = [ln for ln in lines if ln.startswith(("!", "./")) or ":" in ln and " Error" in ln]
+        detail = "\n".join((errors or lines)[-25:])
+        raise BuildError(f"LaTeX failed (full log: {log.relative_to(ROOT)}):\n{detail}")
+    return pdf
+
+
+def build(edition: str) -> Path:
+    """Build one edition in its work folder and publish it; return the published path."""
+    work = WORK / edition
+    started = time.perf_counter()
+    status = run_sphinx(BUILDER[edition], work)
+    if status != 0:
+        # Sphinx would cache the faulty chapters as read and stay silent about them
+        # next time: forget the parse, so the next build reads them and reports again.
+        shutil.rmtree(DOCTREES, ignore_errors=True)
+        raise BuildError(
+            f"the {edition} edition has errors (listed above with file and line); "
+            f"the last good edition in _build/{edition} is unchanged"
+        )
+    if edition == "html":
+        target = BUILD / "html"
+        publish_dir(work, target)
+        published = target / "index.html"
+    elif edition == "epub":
+        published = BUILD / "epub" / f"{meta.BASENAME}.epub"
+        publish_file(work / f"{meta.BASENAME}.epub", published)
+    else:
+        pdf = run_latex(work)
+        published = BUILD / "pdf" / f"{meta.BASENAME}.pdf"
+        publish_file(pdf, published)
+    print(f"[build] {edition}: {published.relative_to(ROOT)} "
+          f"({time.perf_counter() - started:.1f} s)", flush=True)
+    return published
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("editions", nargs="*", metavar="{html,epub,pdf}")
+    args = parser.parse_args(argv)
+    unknown = [e for e in args.editions if e not in EDITIONS]
+    if unknown:
+        parser.error(f"unknown edition {unknown[0]!r}: choose from {', '.join(EDITIONS)}")
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
+    try:
+        for edition in args.editions or EDITIONS:
+            build(edition)
+    except BuildError as exc:
+        print(f"\n[build] FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""The book's identity, set once and read by conf.py, the build and the tests."""
+
+TITLE = "1956: The Hungarian Revolution"
+SUBTITLE = "Workers' councils against the tanks"
+AUTHOR = "The Hungary 1956 Book Contributors"
+PUBLISHER = "The Hungary 1956 Book Project"
+YEAR = "2026"
+VERSION = "0.1"
+BASENAME = "hungary-1956"
+DESCRIPTION = (
+    "A history of the Hungarian revolution of 1956: the post-war regime, the hopes after "
+    "1953, the Petőfi Circle, 23 October, the workers' councils and the general strike, the "
+    "fighting, the second Soviet intervention and the councils' resistance into 1957."
+)
+# The repository host; every "edit this page", "open an issue" and source link derives from it.
+REPOSITORY_URL = "https://github.com/hungary1956/book"
+# A stable identifier for the EPUB.  Sphinx uses it both as the OPF identifier and as an
+# XML id, so it must be one word without colons (epubcheck RSC-005 and NCX-001 otherwise).
+IDENTIFIER = "hungary-1956-open-book"
+UID = IDENTIFIER

@@ -1,0 +1,157 @@
+"""Notes as a history book has them: one numbered note per citation, full then short.
+
+sphinxcontrib-bibtex's own ``footcite`` role gives each *work* one footnote per
+chapter, so a second citation of the same work points back at the first note and
+page numbers cannot be given.  This extension replaces the ``footcite`` role (and
+its ``footcite:*`` variants) with one that
+
+* makes a new note for every citation, numbered in reading order;
+* writes the full form the first time a chapter cites a work and the short form
+  after (forms from :mod:`booktools.notes_style`);
+* passes pre- and post-text through: ``{footcite}`{see}lomax1976hungary{45}```
+  gives "See Bill Lomax, *Hungary 1956* (London: …, 1976), 45.";
+* names the file and line of an unknown key, with the nearest known key.
+
+The notes are collected where sphinxcontrib-bibtex collects its own, so the
+``footbibliography`` directive places them; LaTeX turns them into page footnotes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, cast
+
+import docutils.nodes
+from docutils.nodes import make_id
+from pybtex.plugin import find_plugin
+from pybtex.richtext import Text
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxRole
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinxcontrib.bibtex.transforms import node_text_transform
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    from .notes_style import NotesStyle
+
+logger = logging.getLogger(__name__)
+
+#: Keys cited so far in the current document (``env.temp_data`` is per document).
+SEEN = "booktools_notes_seen"
+#: Number of notes made so far in the current document.
+COUNT = "booktools_notes_count"
+
+
+class NoteCiteRole(SphinxRole):
+    """``{footcite}`key``` and ``{footcite}`{pre}key{post}, key2```: one note per use."""
+
+    def run(self) -> tuple[list[docutils.nodes.Node], list[docutils.nodes.system_message]]:
+        env = self.env
+        domain = cast("BibtexDomain", env.get_domain("cite"))
+        style = cast("NotesStyle", find_plugin("pybtex.style.formatting", "chicagonotes")())
+        entries = domain.bibdata.data.entries
+        try:
+            targets = list(parse_citation_targets(self.text))
+        except ValueError:
+            logger.warning(
+                "malformed citation %r: write {footcite}`key`, "
+                "{footcite}`key{page}` or {footcite}`key1,key2`",
+                self.text,
+                location=self.exact_location(),
+                type="bibtex",
+                subtype="malformed",
+            )
+            return [], []
+        seen: set[str] = env.temp_data.setdefault(SEEN, set())  # type: ignore[assignment]
+        pieces: list[Text] = []
+        keys: list[str] = []
+        for target in targets:
+            entry = entries.get(target.key)
+            if entry is None:
+                close = difflib.get_close_matches(target.key, list(entries), n=1)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                logger.warning(
+                    'unknown citation key "%s"%s: add an entry with this key to '
+                    "references.bib, or correct the key",
+                    target.key,
+                    hint,
+                    location=self.exact_location(),
+                    type="bibtex",
+                    subtype="key_not_found",
+                )
+                continue
+            pieces.append(
+                style.format_note(
+                    entry, short=target.key in seen, pre=target.pre, post=target.post
+                )
+            )
+            seen.add(target.key)
+            keys.append(target.key)
+        if not pieces:
+            return [], []
+        return [self._make_note(domain, keys, pieces)], []
+
+    def exact_location(self) -> tuple[str, int]:
+        """(docname, line) of this role itself, not of its paragraph's first line.
+
+        MyST reports a role at the line where its paragraph starts; with one sentence
+        per line, contributors want the line the citation is on.  The n-th use of the
+        same role text in a paragraph is found by counting earlier uses.
+        """
+        docname, lineno = self.env.docname, self.lineno
+        # MyST hands roles a reST-style rawtext (":footcite:`key`"); search for the text.
+        needle = f"`{self.text}`"
+        seen = self.env.temp_data.setdefault("booktools_role_uses", {})
+        nth = seen[(lineno, needle)] = seen.get((lineno, needle), 0) + 1
+        try:
+            lines = self.env.doc2path(docname).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return docname, lineno
+        found = 0
+        for number in range(max(lineno, 1), len(lines) + 1):
+            found += lines[number - 1].count(needle)
+            if found >= nth:
+                return docname, number
+            if not lines[number - 1].strip():
+                break
+        return docname, lineno
+
+    def _make_note(
+        self, domain: BibtexDomain, keys: list[str], pieces: list[Text]
+    ) -> docutils.nodes.footnote_reference:
+        env = self.env
+        text = Text("; ").join(pieces)
+        if not text.render_as("text").rstrip().endswith((".", "?", "!")):
+            text = Text(text, ".")
+        number = env.temp_data[COUNT] = cast(int, env.temp_data.get(COUNT, 0)) + 1
+        name = make_id(f"note-{number}")
+        footnote = docutils.nodes.footnote(auto=1, classes=["booktools-note"])
+        footnote["names"].append(name)
+        footnote["citekeys"] = keys
+        footnote += docutils.nodes.paragraph("", "", *text.render(domain.backend))
+        document = self.inliner.document
+        document.note_autofootnote(footnote)
+        document.note_explicit_target(footnote, footnote)
+        node_text_transform(footnote)
+        # Collected where sphinxcontrib-bibtex collects its notes: the next
+        # footbibliography directive in the document places them.
+        bibliography = env.temp_data.setdefault(
+            "bibtex_foot_bibliography", docutils.nodes.container()
+        )
+        bibliography += footnote
+        env.temp_data.setdefault("bibtex_foot_new_refs", set()).update(keys)
+        ref = docutils.nodes.footnote_reference(f"[#{name}]_", refname=name, auto=1)
+        document.note_autofootnote_ref(ref)
+        document.note_footnote_ref(ref)
+        return ref
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.setup_extension("sphinxcontrib.bibtex")
+    role = NoteCiteRole()
+    app.add_role("footcite", role, override=True)
+    for name in ("p", "ps", "t", "ts", "ct", "cts"):
+        app.add_role_to_domain("footcite", name, role, override=True)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,322 @@
+"""A pybtex formatting style for notes and bibliography, in the manner of Chicago.
+
+Registered as the pybtex plugin ``chicagonotes`` (see ``pyproject.toml``), so that
+sphinxcontrib-bibtex finds it through ``bibtex_default_style``.  Three forms of each
+entry are produced:
+
+* the **full note**, the first time a work is cited in a chapter::
+
+    Bill Lomax, *Hungary 1956* (London: Allison & Busby, 1976), 45.
+
+* the **short note**, for later citations in the same chapter::
+
+    Lomax, *Hungary 1956*, 45.
+
+* the **bibliography entry** (``format_entry``, used by the ``bibliography`` directive)::
+
+    Lomax, Bill. *Hungary 1956*. London: Allison & Busby, 1976.
+
+Quotation marks follow British usage (single quotes, punctuation outside).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pybtex.database import Entry, Person
+from pybtex.richtext import HRef, Tag, Text
+from pybtex.style import FormattedEntry
+from pybtex.style.formatting import BaseStyle
+
+LQ, RQ = "\u2018", "\u2019"
+
+
+def _latex(value: str) -> Text:
+    """A field's value as rich text, braces and TeX escapes resolved."""
+    return Text.from_latex(value)
+
+
+def _plain(value: str) -> str:
+    return _latex(value).render_as("text")
+
+
+def _join(parts: Sequence[Text | str], sep: str = ", ", last: str | None = None) -> Text:
+    parts = [p for p in parts if p]
+    if not parts:
+        return Text()
+    if last is None or len(parts) < 2:
+        return Text(sep).join(parts)
+    if len(parts) == 2:
+        return Text(parts[0], last.strip() and f" {last.strip()} " or last, parts[1])
+    return Text(Text(sep).join(parts[:-1]), f"{sep.rstrip()} {last.strip()} ", parts[-1])
+
+
+def _person_given_first(person: Person) -> str:
+    given = " ".join(person.first_names + person.middle_names)
+    family = " ".join(person.prelast_names + person.last_names + person.lineage_names)
+    return _plain(" ".join(p for p in (given, family) if p))
+
+
+def _person_family_first(person: Person) -> str:
+    given = " ".join(person.first_names + person.middle_names)
+    family = " ".join(person.prelast_names + person.last_names + person.lineage_names)
+    return _plain(f"{family}, {given}" if given else family)
+
+
+def _person_family(person: Person) -> str:
+    return _plain(" ".join(person.prelast_names + person.last_names))
+
+
+def _people(entry: Entry) -> tuple[list[Person], str]:
+    """The entry's responsible people and their role ('' for authors, 'ed.' for editors)."""
+    if entry.persons.get("author"):
+        return list(entry.persons["author"]), ""
+    if entry.persons.get("editor"):
+        return list(entry.persons["editor"]), "ed."
+    return [], ""
+
+
+def _names_note(entry: Entry) -> Text:
+    people, role = _people(entry)
+    names = _join([_person_given_first(p) for p in people], last="and")
+    if names and role:
+        return Text(names, ", ", "eds." if len(people) > 1 else "ed.")
+    return names
+
+
+def _names_short(entry: Entry) -> Text:
+    people, _ = _people(entry)
+    if len(people) > 3:
+        return Text(_person_family(people[0]), " et al.")
+    return _join([_person_family(p) for p in people], last="and")
+
+
+def _names_bibliography(entry: Entry) -> Text:
+    people, role = _people(entry)
+    if not people:
+        return Text()
+    names = [_person_family_first(people[0])] + [_person_given_first(p) for p in people[1:]]
+    # "Fehér, Ferenc, and Agnes Heller": the inverted first name needs the comma.
+    joined = (
+        Text(names[0], ", and ", names[1]) if len(names) == 2 else _join(names, last="and")
+    )
+    if role:
+        return Text(joined, ", ", "eds." if len(people) > 1 else "ed.")
+    return joined
+
+
+def _persons(entry: Entry, role: str) -> list[Person]:
+    """People in any role; pybtex parses only author and editor into persons."""
+    if entry.persons.get(role):
+        return list(entry.persons[role])
+    value = entry.fields.get(role, "")
+    return [Person(name.strip()) for name in value.split(" and ") if name.strip()]
+
+
+def _translator(entry: Entry, prefix: str) -> Text:
+    people = _persons(entry, "translator")
+    if not people:
+        return Text()
+    return Text(prefix, _join([_person_given_first(p) for p in people], last="and"))
+
+
+def _field(entry: Entry, name: str) -> Text:
+    value = entry.fields.get(name, "")
+    return _latex(value) if value else Text()
+
+
+def _short_title(entry: Entry) -> Text:
+    if "shorttitle" in entry.fields:
+        return _field(entry, "shorttitle")
+    title = entry.fields.get("title", "")
+    main = title.split(":", 1)[0]
+    return _latex(main)
+
+
+def _is_italic_title(entry: Entry) -> bool:
+    """Books, reports and web resources are italic; parts of something are quoted."""
+    return entry.type not in {"article", "incollection", "inbook", "inproceedings"}
+
+
+def _title(entry: Entry, short: bool = False) -> Text:
+    title = _short_title(entry) if short else _field(entry, "title")
+    if _is_italic_title(entry):
+        return Text(Tag("em", title))
+    return Text(LQ, title, RQ)
+
+
+def _place_publisher_year(entry: Entry) -> Text:
+    """'London: Allison & Busby, 1976' (publisher, or institution for reports)."""
+    place = _field(entry, "address")
+    publisher = _field(entry, "publisher") or _field(entry, "institution")
+    year = _field(entry, "year")
+    head = Text(place, ": ", publisher) if place and publisher else (place or publisher)
+    return _join([head, year])
+
+
+def _series(entry: Entry) -> Text:
+    series = _field(entry, "series")
+    if series and entry.fields.get("number") and entry.type == "book":
+        return Text(series, " ", _field(entry, "number"))
+    return series
+
+
+def _journal_part(entry: Entry) -> Text:
+    """'*The Journal of Politics* 20, no. 1 (February 1958)'."""
+    journal = Text(Tag("em", _field(entry, "journal")))
+    volume = _field(entry, "volume")
+    number = _field(entry, "number")
+    out = Text(journal)
+    if volume:
+        out = Text(out, " ", volume)
+    if number:
+        out = Text(out, ", no. " if volume else " no. ", number)
+    date = _join([_month(entry), _field(entry, "year")], sep=" ")
+    if date:
+        out = Text(out, " (", date, ")")
+    return out
+
+
+_MONTHS = {
+    m[:3].lower(): m
+    for m in (
+        "January February March April May June July August September October November December"
+    ).split()
+}
+
+
+def _month(entry: Entry) -> Text:
+    month = entry.fields.get("month", "")
+    return Text(_MONTHS.get(month[:3].lower(), month)) if month else Text()
+
+
+def _url(entry: Entry) -> Text:
+    url = entry.fields.get("url")
+    if not url:
+        return Text()
+    link = Text(HRef(url, url))
+    if entry.fields.get("urldate"):
+        return Text(link, " (accessed ", _field(entry, "urldate"), ")")
+    return link
+
+
+def _report_kind(entry: Entry) -> Text:
+    kind = _field(entry, "type")
+    number = _field(entry, "number")
+    return _join([kind, number], sep=" ")
+
+
+class NotesStyle(BaseStyle):
+    """Chicago-like notes (full and short) and bibliography entries."""
+
+    default_sorting_style = "author_year_title"
+
+    # -- the bibliography form, used by sphinxcontrib-bibtex's bibliography directive
+
+    def format_entry(self, label: str, entry: Entry, bib_data=None) -> FormattedEntry:
+        return FormattedEntry(entry.key, self.format_bibliography(entry), label)
+
+    def format_entries(self, entries: Iterable[Entry], bib_data=None):
+        for entry in self.sort(list(entries)):
+            yield self.format_entry("", entry)
+
+    def format_bibliography(self, entry: Entry) -> Text:
+        names = _names_bibliography(entry)
+        title = _title(entry)
+        sentences: list[Text] = []
+        if names:
+            sentences.append(names)
+        if entry.type in {"article"}:
+            journal = _journal_part(entry)
+            pages = _field(entry, "pages")
+            sentences.append(title)
+            sentences.append(Text(journal, ": ", pages) if pages else journal)
+        elif entry.type in {"incollection", "inbook", "inproceedings"}:
+            sentences.append(title)
+            book = Text("In ", Tag("em", _field(entry, "booktitle")))
+            editors = entry.persons.get("editor")
+            if editors:
+                book = Text(
+                    book,
+                    ", edited by ",
+                    _join([_person_given_first(p) for p in editors], last="and"),
+                )
+            pages = _field(entry, "pages")
+            sentences.append(Text(book, ", ", pages) if pages else book)
+            sentences.append(_place_publisher_year(entry))
+        elif entry.type == "misc":
+            sentences.append(title)
+            sentences.append(_join([_field(entry, "howpublished"), _field(entry, "year")]))
+        else:  # book, techreport and anything book-like
+            sentences.append(title)
+            translator = _translator(entry, "Translated by ")
+            if translator:
+                sentences.append(translator)
+            kind = _report_kind(entry) if entry.type == "techreport" else _series(entry)
+            if kind:
+                sentences.append(kind)
+            sentences.append(_place_publisher_year(entry))
+        note = _field(entry, "note")
+        if note:
+            sentences.append(note)
+        url = _url(entry)
+        if url:
+            sentences.append(url)
+        return _sentences(sentences)
+
+    # -- notes
+
+    def format_note(self, entry: Entry, short: bool, pre: str = "", post: str = "") -> Text:
+        """One citation as it stands in a note, without the closing full stop."""
+        body = self._short_note(entry) if short else self._full_note(entry)
+        if pre:
+            body = Text(pre, " ", body)
+        if post:
+            body = Text(body, ", ", post)
+        return body
+
+    def _short_note(self, entry: Entry) -> Text:
+        names = _names_short(entry)
+        title = _title(entry, short=True)
+        return _join([names, title])
+
+    def _full_note(self, entry: Entry) -> Text:
+        names = _names_note(entry)
+        title = _title(entry)
+        if entry.type == "article":
+            journal = _journal_part(entry)
+            pages = _field(entry, "pages")
+            tail = Text(journal, ": ", pages) if pages else journal
+            return _join([names, title, tail, _url(entry)])
+        if entry.type in {"incollection", "inbook", "inproceedings"}:
+            book = Text("in ", Tag("em", _field(entry, "booktitle")))
+            editors = entry.persons.get("editor")
+            if editors:
+                book = Text(
+                    book, ", ed. ", _join([_person_given_first(p) for p in editors], last="and")
+                )
+            return _join([names, title, Text(book, " (", _place_publisher_year(entry), ")")])
+        if entry.type == "misc":
+            return _join(
+                [names, title, _field(entry, "howpublished"), _field(entry, "year"), _url(entry)]
+            )
+        pieces: list[Text] = [names, title]
+        translator = _translator(entry, "trans. ")
+        if translator:
+            pieces.append(translator)
+        kind = _report_kind(entry) if entry.type == "techreport" else Text()
+        if kind:
+            pieces.append(kind)
+        head = _join(pieces)
+        return Text(head, " (", _place_publisher_year(entry), ")")
+
+
+def _sentences(parts: Sequence[Text]) -> Text:
+    """Join parts as sentences: 'A. B. C.' without doubling a closing full stop."""
+    out: list[Text] = []
+    for part in parts:
+        if not part:
+            continue
+        text = part.render_as("text").rstrip()
+        out.append(part if text.endswith((".", "?", "!")) else Text(part, "."))
+    return Text(" ").join(out)

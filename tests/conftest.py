@@ -1,0 +1,103 @@
+"""Shared fixtures: each edition is built once per test session, then inspected.
+
+A test that needs a tool (pdftotext, java, ...) and cannot find it fails: it never skips.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from booktools import meta  # noqa: E402
+
+BOOK = ROOT / "book"
+BUILD = ROOT / "_build"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    path: Path
+    title: str
+
+
+def chapters() -> list[Chapter]:
+    """The numbered chapter and back-matter files, with their titles from the source."""
+    out = []
+    for path in sorted(BOOK.glob("[0-9][0-9]-*.md")):
+        m = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.M)
+        assert m, f"{path.relative_to(ROOT)} has no '# ' title"
+        out.append(Chapter(path, m.group(1).strip()))
+    return out
+
+
+def build(edition: str) -> Path:
+    proc = subprocess.run(
+        [sys.executable, "-m", "booktools.build", edition],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, f"{edition} build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    return {
+        "html": BUILD / "html",
+        "epub": BUILD / "epub" / f"{meta.BASENAME}.epub",
+        "pdf": BUILD / "pdf" / f"{meta.BASENAME}.pdf",
+    }[edition]
+
+
+@pytest.fixture(scope="session")
+def html_dir() -> Path:
+    return build("html")
+
+
+@pytest.fixture(scope="session")
+def epub_path() -> Path:
+    return build("epub")
+
+
+@pytest.fixture(scope="session")
+def pdf_path() -> Path:
+    return build("pdf")
+
+
+def squash(text: str) -> str:
+    """Whitespace folded to single spaces, soft hyphens and line-end hyphens joined."""
+    text = text.replace("\u00ad", "")
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    return re.sub(r"\s+", " ", text)
+
+
+@cache
+def html_text(path: Path) -> str:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    main = soup.find("main") or soup
+    return squash(main.get_text(""))
+
+
+@cache
+def epub_texts(path: Path) -> dict[str, str]:
+    """Every XHTML file of the EPUB, name -> visible text."""
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.endswith(".xhtml"):
+                soup = BeautifulSoup(zf.read(name), "html.parser")
+                out[name] = squash((soup.body or soup).get_text(""))
+    return out
+
+
+@cache
+def pdf_text(path: Path) -> str:
+    proc = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return proc.stdout

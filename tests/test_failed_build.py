@@ -1,0 +1,67 @@
+"""A failed build exits non-zero, names the file and line, and keeps the last good edition."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def make_project(tmp_path: Path, book: str) -> Path:
+    """A copy of the project (conf.py, references.bib, booktools) around a fixture book."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("conf.py", "references.bib"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "booktools", project / "booktools",
+                    ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
+    shutil.copytree(FIXTURES / book, project / "book")
+    return project
+
+
+def run_build(project: Path, *editions: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "booktools.build", *editions],
+        cwd=project, capture_output=True, text=True,
+    )
+
+
+def test_unknown_key_fails_names_file_and_line_and_keeps_last_good_edition(tmp_path):
+    project = make_project(tmp_path, "broken-citation")
+    # The last good editions, from an earlier successful build.
+    good_html = project / "_build" / "html"
+    good_html.mkdir(parents=True)
+    (good_html / "index.html").write_text("last good edition")
+    good_epub = project / "_build" / "epub" / "hungary-1956.epub"
+    good_epub.parent.mkdir(parents=True)
+    good_epub.write_bytes(b"last good epub")
+
+    proc = run_build(project, "html", "epub")
+
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr
+    assert "book/01-chapter.md:4:" in output
+    assert 'unknown citation key "lomax1976hungry"' in output
+    assert 'did you mean "lomax1976hungary"' in output
+    assert (good_html / "index.html").read_text() == "last good edition"
+    assert good_epub.read_bytes() == b"last good epub"
+
+
+def test_fixed_key_builds_and_replaces_the_edition(tmp_path):
+    project = make_project(tmp_path, "broken-citation")
+    chapter = project / "book" / "01-chapter.md"
+    chapter.write_text(chapter.read_text().replace("lomax1976hungry", "lomax1976hungary"))
+    good_html = project / "_build" / "html"
+    good_html.mkdir(parents=True)
+    (good_html / "index.html").write_text("last good edition")
+
+    proc = run_build(project, "html")
+
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "last good edition" not in (good_html / "index.html").read_text()
+    assert "Bill Lomax" in (good_html / "01-chapter.html").read_text()

@@ -1,0 +1,136 @@
+"""The notes style: full note, short note and bibliography entry for each entry type."""
+
+from __future__ import annotations
+
+import pytest
+from pybtex.database import parse_string
+
+from booktools.notes_style import NotesStyle
+
+BIB = r"""
+@book{lomax1976hungary,
+  author = {Lomax, Bill}, title = {Hungary 1956}, publisher = {Allison \& Busby},
+  address = {London}, year = {1976}}
+@book{litvan1996hungarian,
+  editor = {Litván, György},
+  title = {The {Hungarian} Revolution of 1956: Reform, Revolt and Repression, 1953--1963},
+  publisher = {Longman}, address = {London and New York}, year = {1996}}
+@book{rainer2009imre,
+  author = {Rainer, János M.}, title = {Imre Nagy: A Biography}, translator = {Legters, Lyman H.},
+  publisher = {I.B. Tauris}, address = {London}, year = {2009}}
+@book{feher1983hungary,
+  author = {Fehér, Ferenc and Heller, Agnes}, title = {Hungary 1956 Revisited},
+  publisher = {Allen \& Unwin}, address = {London}, year = {1983}}
+@article{arendt1958totalitarian,
+  author = {Arendt, Hannah},
+  title = {Totalitarian Imperialism: Reflections on the {Hungarian} Revolution},
+  journal = {The Journal of Politics}, volume = {20}, number = {1}, pages = {5--43},
+  year = {1958}, month = feb}
+@incollection{chapter2000,
+  author = {Rainer, János M.}, title = {The Road to Budapest},
+  booktitle = {Hungary and the Soviet Union}, editor = {Smith, Anna},
+  publisher = {Central European University Press}, address = {Budapest}, year = {2000}}
+@techreport{borhi2000merchants,
+  author = {Borhi, László},
+  title = {The Merchants of the {Kremlin}: The Economic Roots of {Soviet} Expansion in {Hungary}},
+  institution = {Woodrow Wilson Center}, type = {CWIHP Working Paper}, number = {28},
+  address = {Washington, DC}, year = {2000}}
+@misc{rev1956glossary,
+  author = {{Institute for the History of the 1956 Hungarian Revolution}},
+  title = {The {Hungarian} Revolution of 1956: Glossary and Biographies},
+  howpublished = {Online reference, Budapest}, year = {2003},
+  url = {http://www.rev.hu/history_of_56/szerviz/kislex/glossary.htm}}
+"""
+
+ENTRIES = parse_string(BIB, "bibtex").entries
+STYLE = NotesStyle()
+
+
+def full(key, **kw):
+    return STYLE.format_note(ENTRIES[key], short=False, **kw).render_as("text")
+
+
+def short(key, **kw):
+    return STYLE.format_note(ENTRIES[key], short=True, **kw).render_as("text")
+
+
+def bibliography(key):
+    return STYLE.format_entry("", ENTRIES[key]).text.render_as("text")
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "later"),
+    [
+        ("lomax1976hungary",
+         "Bill Lomax, Hungary 1956 (London: Allison & Busby, 1976)",
+         "Lomax, Hungary 1956"),
+        ("litvan1996hungarian",
+         "György Litván, ed., The Hungarian Revolution of 1956: Reform, Revolt and Repression, "
+         "1953–1963 (London and New York: Longman, 1996)",
+         "Litván, The Hungarian Revolution of 1956"),
+        ("rainer2009imre",
+         "János M. Rainer, Imre Nagy: A Biography, trans. Lyman H. Legters (London: I.B. Tauris, 2009)",
+         "Rainer, Imre Nagy"),
+        ("feher1983hungary",
+         "Ferenc Fehér and Agnes Heller, Hungary 1956 Revisited (London: Allen & Unwin, 1983)",
+         "Fehér and Heller, Hungary 1956 Revisited"),
+        ("arendt1958totalitarian",
+         "Hannah Arendt, ‘Totalitarian Imperialism: Reflections on the Hungarian Revolution’, "
+         "The Journal of Politics 20, no. 1 (February 1958): 5–43",
+         "Arendt, ‘Totalitarian Imperialism’"),
+        ("chapter2000",
+         "János M. Rainer, ‘The Road to Budapest’, in Hungary and the Soviet Union, ed. Anna Smith "
+         "(Budapest: Central European University Press, 2000)",
+         "Rainer, ‘The Road to Budapest’"),
+        ("borhi2000merchants",
+         "László Borhi, The Merchants of the Kremlin: The Economic Roots of Soviet Expansion in "
+         "Hungary, CWIHP Working Paper 28 (Washington, DC: Woodrow Wilson Center, 2000)",
+         "Borhi, The Merchants of the Kremlin"),
+        ("rev1956glossary",
+         "Institute for the History of the 1956 Hungarian Revolution, The Hungarian Revolution of "
+         "1956: Glossary and Biographies, Online reference, Budapest, 2003, "
+         "http://www.rev.hu/history_of_56/szerviz/kislex/glossary.htm",
+         "Institute for the History of the 1956 Hungarian Revolution, The Hungarian Revolution of 1956"),
+    ],
+)
+def test_full_then_short_note(key, first, later):
+    assert full(key) == first
+    assert short(key) == later
+
+
+def test_page_and_prefix_pass_through():
+    assert full("lomax1976hungary", post="45") == (
+        "Bill Lomax, Hungary 1956 (London: Allison & Busby, 1976), 45"
+    )
+    assert short("lomax1976hungary", pre="See", post="45–47") == "See Lomax, Hungary 1956, 45–47"
+
+
+def test_titles_of_books_are_italic_and_articles_quoted():
+    book = STYLE.format_note(ENTRIES["lomax1976hungary"], short=False).render_as("html")
+    article = STYLE.format_note(ENTRIES["arendt1958totalitarian"], short=True).render_as("html")
+    assert "<em>Hungary 1956</em>" in book
+    assert "‘Totalitarian Imperialism’" in article and "<em>Totalitarian" not in article
+
+
+@pytest.mark.parametrize(
+    ("key", "entry"),
+    [
+        ("lomax1976hungary", "Lomax, Bill. Hungary 1956. London: Allison & Busby, 1976."),
+        ("feher1983hungary",
+         "Fehér, Ferenc, and Agnes Heller. Hungary 1956 Revisited. London: Allen & Unwin, 1983."),
+        ("rainer2009imre",
+         "Rainer, János M. Imre Nagy: A Biography. Translated by Lyman H. Legters. London: "
+         "I.B. Tauris, 2009."),
+        ("arendt1958totalitarian",
+         "Arendt, Hannah. ‘Totalitarian Imperialism: Reflections on the Hungarian Revolution’. "
+         "The Journal of Politics 20, no. 1 (February 1958): 5–43."),
+    ],
+)
+def test_bibliography_entry(key, entry):
+    assert bibliography(key) == entry
+
+
+def test_bibliography_sorted_by_author():
+    keys = [e.key for e in STYLE.format_entries(ENTRIES.values())]
+    assert keys.index("arendt1958totalitarian") < keys.index("borhi2000merchants")
+    assert keys.index("borhi2000merchants") < keys.index("lomax1976hungary")
