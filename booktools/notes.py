@@ -19,9 +19,11 @@ The notes are collected where sphinxcontrib-bibtex collects its own, so the
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import TYPE_CHECKING, cast
 
 import docutils.nodes
+import pybtex.plugin
 from docutils.nodes import make_id
 from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
@@ -50,7 +52,7 @@ class NoteCiteRole(SphinxRole):
     def run(self) -> tuple[list[docutils.nodes.Node], list[docutils.nodes.system_message]]:
         env = self.env
         domain = cast("BibtexDomain", env.get_domain("cite"))
-        style = cast("NotesStyle", find_plugin("pybtex.style.formatting", "chicagonotes")())
+        style = _style()
         entries = domain.bibdata.data.entries
         try:
             targets = list(parse_citation_targets(self.text))
@@ -148,7 +150,33 @@ class NoteCiteRole(SphinxRole):
         return ref
 
 
+@functools.cache
+def _style() -> NotesStyle:
+    return cast("NotesStyle", find_plugin("pybtex.style.formatting", "chicagonotes")())
+
+
+def _cache_pybtex_plugin_lookups() -> None:
+    """Look each pybtex plugin up once per process, not once per citation.
+
+    pybtex resolves a plugin by scanning every installed package's entry points
+    (``importlib.metadata.entry_points``) on each call, and sphinxcontrib-bibtex and
+    ``Text.render_as`` call it for every citation: that was two thirds of the HTML
+    build's time.  Runtime plugins (``register_plugin``) are still looked up first.
+    """
+    if getattr(pybtex.plugin, "_booktools_cached", False):
+        return
+    lookup = pybtex.plugin.entry_points
+
+    @functools.cache
+    def cached(group: str, name: str) -> tuple[object, ...]:
+        return tuple(lookup(group=group, name=name))
+
+    pybtex.plugin.entry_points = lambda group, name: cached(group, name)
+    pybtex.plugin._booktools_cached = True
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    _cache_pybtex_plugin_lookups()
     app.setup_extension("sphinxcontrib.bibtex")
     role = NoteCiteRole()
     app.add_role("footcite", role, override=True)

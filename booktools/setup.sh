@@ -77,7 +77,8 @@ stamp=.venv/.synced
 if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "[setup] installing Python packages from uv.lock"
   # --inexact keeps uv itself, which is not in the lock; --frozen: the lock is the truth.
-  VIRTUAL_ENV="$ROOT/.venv" .venv/bin/uv sync --frozen --inexact --quiet
+  # --compile-bytecode: imports stay fast even where PYTHONDONTWRITEBYTECODE is set.
+  VIRTUAL_ENV="$ROOT/.venv" .venv/bin/uv sync --frozen --inexact --compile-bytecode --quiet
   touch "$stamp"
 fi
 

@@ -37,7 +37,8 @@ def chapters() -> list[Chapter]:
     for path in sorted(BOOK.glob("[0-9][0-9]-*.md")):
         m = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.M)
         assert m, f"{path.relative_to(ROOT)} has no '# ' title"
-        out.append(Chapter(path, m.group(1).strip()))
+        # Sphinx's typographer renders straight apostrophes as typographic ones.
+        out.append(Chapter(path, m.group(1).strip().replace("'", "\u2019")))
     return out
 
 

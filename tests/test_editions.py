@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pybtex.database import parse_file
 
@@ -12,17 +14,16 @@ from conftest import ROOT, chapters, epub_texts, html_text, pdf_text, squash
 HUNGARIAN_NAMES = ["Petőfi", "Kádár", "Győr", "Rákosi", "Gerő"]
 
 
-def first_cited_key(chapter_path) -> str:
-    import re
-
+def first_cited_key(chapter_path) -> str | None:
     m = re.search(r"\{footcite\}`(?:\{[^}]*\})?([^`{},\s]+)", chapter_path.read_text("utf-8"))
-    assert m, f"{chapter_path.name} cites nothing"
-    return m.group(1)
+    return m.group(1) if m else None
 
 
 def expected_first_note(chapter_path) -> str:
     """The full note the style makes for the chapter's first citation, as plain text."""
     key = first_cited_key(chapter_path)
+    if key is None:  # the bibliography page cites nothing
+        return ""
     entry = parse_file(ROOT / "references.bib").entries[key]
     text = NotesStyle().format_note(entry, short=False).render_as("text")
     return squash(text)
