@@ -35,6 +35,9 @@ extensions = [
     "booktools.notes",
 ]
 
+# A change to the local extensions invalidates the cached parse (see booktools.notes).
+booktools_fingerprint = meta.source_fingerprint()
+
 # Warnings are errors (-W --keep-going -n are passed by booktools.build too).
 nitpicky = True
 numfig = True

@@ -1,5 +1,8 @@
 """The book's identity, set once and read by conf.py, the build and the tests."""
 
+import hashlib
+from pathlib import Path
+
 TITLE = "1956: The Hungarian Revolution"
 SUBTITLE = "Workers' councils against the tanks"
 AUTHOR = "The Hungary 1956 Book Contributors"
@@ -18,3 +21,11 @@ REPOSITORY_URL = "https://github.com/hungary1956/book"
 # XML id, so it must be one word without colons (epubcheck RSC-005 and NCX-001 otherwise).
 IDENTIFIER = "hungary-1956-open-book"
 UID = IDENTIFIER
+
+
+def source_fingerprint() -> str:
+    """A hash of the local extensions' sources, for Sphinx's environment to depend on."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -29,7 +29,9 @@ from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
+from sphinx.writers.html5 import HTML5Translator
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinxcontrib.bibtex.roles import CitationRef
 from sphinxcontrib.bibtex.transforms import node_text_transform
 
 if TYPE_CHECKING:
@@ -93,7 +95,18 @@ class NoteCiteRole(SphinxRole):
             keys.append(target.key)
         if not pieces:
             return [], []
-        return [self._make_note(domain, keys, pieces)], []
+        ref = self._make_note(domain, keys, pieces)
+        # Registered as citations with sphinxcontrib-bibtex, so that the bibliography's
+        # default filter (``cited``) lists exactly the works the notes cite.
+        domain.citation_refs.append(
+            CitationRef(
+                citation_ref_id=ref["refname"],
+                docname=self.env.docname,
+                line=self.lineno,
+                targets=[t for t in targets if t.key in keys],
+            )
+        )
+        return [ref], []
 
     def exact_location(self) -> tuple[str, int]:
         """(docname, line) of this role itself, not of its paragraph's first line.
@@ -150,6 +163,31 @@ class NoteCiteRole(SphinxRole):
         return ref
 
 
+class EpubNotesTranslator(HTML5Translator):
+    """EPUB 3 markup for notes, so that e-readers show them as pop-ups.
+
+    Sphinx marks notes with ARIA roles only (``doc-noteref``, ``doc-footnote``);
+    Apple Books, Kobo and others look for ``epub:type`` (EPUB 3 Structural
+    Semantics).  Both are kept, as the EPUB Accessibility guidelines advise.
+    """
+
+    def visit_footnote_reference(self, node: docutils.nodes.Element) -> None:
+        super().visit_footnote_reference(node)
+        # docutils appends the <a> start tag, then the opening bracket.
+        for i in range(len(self.body) - 1, max(len(self.body) - 4, -1), -1):
+            if 'role="doc-noteref"' in self.body[i]:
+                self.body[i] = self.body[i].replace(
+                    'role="doc-noteref"', 'epub:type="noteref" role="doc-noteref"', 1
+                )
+                break
+
+    def visit_footnote(self, node: docutils.nodes.Element) -> None:
+        super().visit_footnote(node)
+        self.body[-1] = self.body[-1].replace(
+            'role="doc-footnote"', 'epub:type="footnote" role="doc-footnote"', 1
+        )
+
+
 @functools.cache
 def _style() -> NotesStyle:
     return cast("NotesStyle", find_plugin("pybtex.style.formatting", "chicagonotes")())
@@ -182,4 +220,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_role("footcite", role, override=True)
     for name in ("p", "ps", "t", "ts", "ct", "cts"):
         app.add_role_to_domain("footcite", name, role, override=True)
+    app.set_translator("epub", EpubNotesTranslator, override=True)
+    # conf.py sets this to a hash of booktools' sources: when the extensions change,
+    # the cached parse is stale and every chapter is read again.
+    app.add_config_value("booktools_fingerprint", "", "env")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

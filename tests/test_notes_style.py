@@ -134,3 +134,16 @@ def test_bibliography_sorted_by_author():
     keys = [e.key for e in STYLE.format_entries(ENTRIES.values())]
     assert keys.index("arendt1958totalitarian") < keys.index("borhi2000merchants")
     assert keys.index("borhi2000merchants") < keys.index("lomax1976hungary")
+
+
+def test_works_without_author_file_under_their_title():
+    anonymous = parse_string(
+        "@misc{time1957muk, title = {Of {MUK} \\& Mud}, year = {1957}}\n"
+        "@misc{ujkor, title = {The {Ázsia} file}, year = {1956}}", "bibtex"
+    ).entries
+    everything = list(ENTRIES.values()) + list(anonymous.values())
+    keys = [e.key for e in STYLE.sort(everything)]
+    # 'Of MUK & Mud' files under O, after Lomax; 'The Ázsia file' under A (article dropped,
+    # accent ignored), before Borhi.
+    assert keys.index("lomax1976hungary") < keys.index("time1957muk")
+    assert keys.index("ujkor") < keys.index("borhi2000merchants")
