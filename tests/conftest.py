@@ -47,7 +47,9 @@ def build(edition: str) -> Path:
         [sys.executable, "-m", "booktools.build", edition],
         cwd=ROOT, capture_output=True, text=True,
     )
-    assert proc.returncode == 0, f"{edition} build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    assert proc.returncode == 0, (
+        f"{edition} build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    )
     return {
         "html": BUILD / "html",
         "epub": BUILD / "epub" / f"{meta.BASENAME}.epub",

@@ -17,7 +17,6 @@ from pybtex.database import parse_file
 from pypdf import PdfReader
 
 from booktools.notes_style import NotesStyle
-
 from conftest import BOOK, ROOT, squash
 
 ROLE = re.compile(r"\{footcite\}`([^`]+)`")

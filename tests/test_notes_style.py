@@ -69,7 +69,8 @@ def bibliography(key):
          "1953–1963 (London and New York: Longman, 1996)",
          "Litván, The Hungarian Revolution of 1956"),
         ("rainer2009imre",
-         "János M. Rainer, Imre Nagy: A Biography, trans. Lyman H. Legters (London: I.B. Tauris, 2009)",
+         "János M. Rainer, Imre Nagy: A Biography, trans. Lyman H. Legters "
+         "(London: I.B. Tauris, 2009)",
          "Rainer, Imre Nagy"),
         ("feher1983hungary",
          "Ferenc Fehér and Agnes Heller, Hungary 1956 Revisited (London: Allen & Unwin, 1983)",
@@ -90,7 +91,8 @@ def bibliography(key):
          "Institute for the History of the 1956 Hungarian Revolution, The Hungarian Revolution of "
          "1956: Glossary and Biographies, Online reference, Budapest, 2003, "
          "http://www.rev.hu/history_of_56/szerviz/kislex/glossary.htm",
-         "Institute for the History of the 1956 Hungarian Revolution, The Hungarian Revolution of 1956"),
+         "Institute for the History of the 1956 Hungarian Revolution, "
+         "The Hungarian Revolution of 1956"),
     ],
 )
 def test_full_then_short_note(key, first, later):

@@ -1,0 +1,109 @@
+"""House rules for the chapters, checked on the sources (no build needed).
+
+* One sentence per line, so that a pull request's diff shows whole sentences.
+* Every paragraph cites a work: a paragraph that states no fact says so with a
+  ``% uncited: reason`` comment line above it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOK, ROOT
+
+CHAPTERS = sorted(BOOK.glob("[01][0-9]-*.md"))
+ROLE = re.compile(r"\{\w+(?::\w+)?\}`[^`]*`")
+# A full stop that ends an abbreviation or an initial does not end a sentence.
+ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|St|Dr|Mr|Mrs|no|vol|pp|ed|eds|trans|cf|c|ca|Gen|Col|Lt|Maj|Capt)\.|\b[A-Z]\.)$"
+)
+SENTENCE_END = re.compile(r"[.!?][’”\"')]?\s+(?=[A-Z])")
+
+
+def paragraphs(path: Path):
+    """(first line number, lines, uncited reason) for each prose paragraph."""
+    block, para, start, reason = False, [], 0, None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        text = line.strip()
+        if text.startswith(("```", ":::")):
+            block = not block
+            continue
+        if block:
+            continue
+        if text.startswith("% uncited:"):
+            reason = text
+            continue
+        if not text or text.startswith(("#", "%")) or re.fullmatch(r"\(.+\)=", text):
+            if para:
+                yield start, para, reason
+                reason = None
+            para = []
+            continue
+        if not para:
+            start = number
+        para.append((number, text))
+    if para:
+        yield start, para, reason
+
+
+def inside_quotation(text: str, position: int) -> bool:
+    before = text[:position]
+    return (before.count("“") > before.count("”")) or before.count('"') % 2 == 1
+
+
+def display(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+
+
+def two_sentence_lines(path: Path) -> list[str]:
+    problems = []
+    for _, para, _ in paragraphs(path):
+        for number, text in para:
+            plain = ROLE.sub("X", text)
+            for m in SENTENCE_END.finditer(plain):
+                abbreviation = ABBREVIATION.search(plain[: m.start() + 1])
+                if abbreviation or inside_quotation(plain, m.start()):
+                    continue
+                problems.append(f"{display(path)}:{number}: two sentences on one line "
+                                f"(…{plain[max(0, m.start() - 25):m.end() + 15]}…): "
+                                "break the line after the first sentence")
+    return problems
+
+
+def uncited_paragraphs(path: Path) -> list[str]:
+    return [
+        f"{display(path)}:{start}: paragraph without a citation: add "
+        "{footcite}`key` after the sentence it supports, or a '% uncited: reason' line above "
+        "the paragraph if it states no fact"
+        for start, para, reason in paragraphs(path)
+        if reason is None and not any("{footcite}" in text for _, text in para)
+    ]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_one_sentence_per_line(path):
+    problems = two_sentence_lines(path)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_paragraph_cites_a_work(path):
+    problems = uncited_paragraphs(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_rules_fire_on_a_bad_chapter(tmp_path):
+    bad = tmp_path / "01-bad.md"
+    bad.write_text(
+        "# Bad\n\nOne sentence. Another on the same line.{footcite}`x`\n\n"
+        "A paragraph with no note.\n\n% uncited: describes the book\nAbout us.\n\n"
+        "He said, \"Stop. Now.\"{footcite}`x`\nJános M. Rainer wrote it.{footcite}`x`\n",
+        encoding="utf-8",
+    )
+    problems = two_sentence_lines(bad)
+    assert len(problems) == 1, problems  # not the quotation, not the initial "M."
+    assert problems[0].startswith("01-bad.md:3: two sentences on one line (…One sentence.")
+    assert [p.split(":")[1] for p in uncited_paragraphs(bad)] == ["5"]
