@@ -186,12 +186,11 @@ def _journal_part(entry: Entry) -> Text:
     return out
 
 
-_MONTHS = {
-    m[:3].lower(): m
-    for m in (
-        "January February March April May June July August September October November December"
-    ).split()
-}
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+_MONTHS = {m[:3].lower(): m for m in _MONTH_NAMES}
 
 
 def _month(entry: Entry) -> Text:
