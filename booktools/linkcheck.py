@@ -221,7 +221,7 @@ def epubcheck(epub: Path) -> list[Problem]:
             continue
         for loc in message["locations"] or [{"path": "", "line": 0}]:
             problems.append(Problem(
-                epub.with_name(f"{epub.name}!/{loc.get('path', '')}"), max(loc.get("line", 0), 0),
+                Path(f"{epub}!/{loc.get('path', '')}"), max(loc.get("line", 0), 0),
                 f"epubcheck {message['severity']} {message['ID']}: {message['message']}; "
                 f"{message.get('suggestion') or 'see the EPUB section of conf.py'}",
             ))
@@ -238,7 +238,7 @@ def check_epub(epub: Path, book: Path = BOOK) -> list[Problem]:
         for problem in internal_problems(root, book, (".xhtml", ".html")):
             path = problem.path
             if path.is_relative_to(root):  # name the file inside the EPUB
-                path = epub.with_name(f"{epub.name}!/{path.relative_to(root).as_posix()}")
+                path = Path(f"{epub}!/{path.relative_to(root).as_posix()}")
             problems.append(Problem(path, problem.line, problem.message))
     return problems
 
