@@ -41,7 +41,7 @@ check: $(SETUP) ## Fast check of an edit: references, images, HTML build and its
 	@echo "[check] 2/4 images named in the chapters"
 	@$(PYTHON) -m booktools.linkcheck sources
 	@echo "[check] 3/4 HTML edition (strict build: a warning names file and line)"
-	@$(BUILD) html
+	@$(BUILD) --quiet html
 	@echo "[check] 4/4 HTML links and #fragments (lychee, offline, and our own pass)"
 	@$(PYTHON) -m booktools.linkcheck html
 	@echo "[check] all passed. The EPUB and PDF checks run in 'make test'."

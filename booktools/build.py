@@ -51,7 +51,7 @@ def source_date_epoch() -> str:
 
 
 def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Path = ROOT,
-               doctrees: Path = DOCTREES) -> int:
+               doctrees: Path = DOCTREES, quiet: bool = False) -> int:
     """Run one Sphinx builder in this process; return its status (0 = success)."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -61,7 +61,8 @@ def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Pa
         app = Sphinx(
             srcdir=srcdir, confdir=confdir, outdir=outdir, doctreedir=doctrees,
             buildername=builder, warningiserror=True, keep_going=True,
-            confoverrides={"nitpicky": True}, status=sys.stdout, warning=sys.stderr,
+            confoverrides={"nitpicky": True}, status=None if quiet else sys.stdout,
+            warning=sys.stderr,
         )
         app.build()
         return app.statuscode
@@ -110,11 +111,11 @@ def run_latex(latexdir: Path) -> Path:
     return pdf
 
 
-def build(edition: str) -> Path:
+def build(edition: str, quiet: bool = False) -> Path:
     """Build one edition in its work folder and publish it; return the published path."""
     work = WORK / edition
     started = time.perf_counter()
-    status = run_sphinx(BUILDER[edition], work)
+    status = run_sphinx(BUILDER[edition], work, quiet=quiet)
     if status != 0:
         # Sphinx would cache the faulty chapters as read and stay silent about them
         # next time: forget the parse, so the next build reads them and reports again.
@@ -142,6 +143,8 @@ def build(edition: str) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("editions", nargs="*", metavar="{html,epub,pdf}")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only warnings, errors and the result")
     args = parser.parse_args(argv)
     unknown = [e for e in args.editions if e not in EDITIONS]
     if unknown:
@@ -149,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     try:
         for edition in args.editions or EDITIONS:
-            build(edition)
+            build(edition, quiet=args.quiet)
     except BuildError as exc:
         print(f"\n[build] FAILED: {exc}", file=sys.stderr)
         return 1
