@@ -33,6 +33,8 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "booktools.notes",
+    "booktools.safety",  # no raw HTML, file insertion or javascript:/data: URLs
+    "booktools.hints",  # how-to-fix hints; unclosed fences and roles
 ]
 
 # Warnings are errors (-W --keep-going -n are passed by booktools.build too).
