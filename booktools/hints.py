@@ -31,33 +31,33 @@ logger = sphinx_logging.getLogger(__name__)
 #: (pattern in Sphinx's message, hint to append).  Keep each hint one sentence.
 HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Malformed YAML"),
-     "the front matter between the two '---' lines at the top of the file must be YAML: "
-     "one 'key: value' per line, quote any value holding ':', '[', '{' or '#', "
-     "or delete the block"),
+     ("the front matter between the two '---' lines at the top of the file must be YAML: "
+      "one 'key: value' per line, quote any value holding ':', '[', '{' or '#', "
+      "or delete the block")),
     (re.compile(r"duplicate label "),
-     "labels must be unique in the whole book: rename one of the two '(label)=' lines "
-     "and the {ref} links meant for it"),
+     ("labels must be unique in the whole book: rename one of the two '(label)=' lines "
+      "and the {ref} links meant for it")),
     (re.compile(r"document isn't included in any toctree"),
-     "add the file's name without '.md' to a {toctree} in book/index.md or in its part "
-     "file (book/part-*.md), or delete the file"),
+     ("add the file's name without '.md' to a {toctree} in book/index.md or in its part "
+      "file (book/part-*.md), or delete the file")),
     (re.compile(r"undefined label|cross-reference target not found"),
-     "no '(label)=' line has this name: correct the name, or put the label on the line "
-     "above the heading you mean"),
+     ("no '(label)=' line has this name: correct the name, or put the label on the line "
+      "above the heading you mean")),
     (re.compile(r"term not in glossary"),
      "add the term to book/92-glossary.md, or correct its spelling"),
     (re.compile(r"Unknown interpreted text role"),
-     "check the role's spelling; chapters use {footcite}, {term}, {index}, {ref}, "
-     "{numref} and {doc}"),
+     ("check the role's spelling; chapters use {footcite}, {term}, {index}, {ref}, "
+      "{numref} and {doc}")),
     (re.compile(r"Unknown directive type"),
-     "check the directive's spelling; chapters use {footbibliography}, {toctree}, "
-     "{figure}, {note}, {glossary} and the like"),
+     ("check the directive's spelling; chapters use {footbibliography}, {toctree}, "
+      "{figure}, {note}, {glossary} and the like")),
     (re.compile(r'"raw" directive disabled|Raw content disabled'),
-     "raw output is disabled so that a pull request cannot put script into the site: "
-     "write the passage in Markdown"),
+     ("raw output is disabled so that a pull request cannot put script into the site: "
+      "write the passage in Markdown")),
     (re.compile(r'File insertion disabled|Directive "\w+" disabled|'
                 r'"[\w-]+" directive disabled'),
-     "chapters may not include other files, so that a pull request cannot copy a file "
-     "from the build machine into the book: put the text in the chapter itself"),
+     ("chapters may not include other files, so that a pull request cannot copy a file "
+      "from the build machine into the book: put the text in the chapter itself")),
 ]
 
 

@@ -66,23 +66,46 @@ def _in_code(node: nodes.Node) -> bool:
     return False
 
 
-def _warn(message: str, node: nodes.Node, subtype: str, *args: Any) -> None:
-    logger.warning(message, *args, location=node, type="safety", subtype=subtype)
+def _location(node: nodes.Node, extra_newlines: int = 0) -> str | nodes.Node:
+    """File and exact line of *node*, even inside a paragraph of many lines.
+
+    Inline nodes carry no line of their own: count the line breaks before them
+    in the nearest block (one sentence per line makes paragraphs long).
+    """
+    block = node.parent if isinstance(node.parent, nodes.TextElement) else node
+    while block is not None and (block.line is None or isinstance(block, nodes.Text)):
+        block = block.parent
+    if block is None or not block.source:
+        return node
+    breaks = extra_newlines
+    for item in block.findall():
+        if item is node:
+            break
+        if isinstance(item, nodes.Text):
+            breaks += item.astext().count("\n")
+    return f"{block.source}:{block.line + breaks}"
+
+
+def _warn(message: str, location: str | nodes.Node, subtype: str, *args: Any) -> None:
+    logger.warning(message, *args, location=location, type="safety", subtype=subtype)
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     """Reject raw HTML and unsafe URL schemes left in a chapter after parsing."""
     for raw in list(doctree.findall(nodes.raw)):
+        if raw.astext().lstrip().startswith("</"):
+            raw.parent.remove(raw)  # the closing tag of an element already reported
+            continue
         _warn('raw HTML is not allowed in a chapter (found "%s"): write it in Markdown '
               "(a MyST role or directive such as {note} or {figure} does most things), "
-              "or propose an extension in an issue", raw, "html", _excerpt(raw.astext()))
+              "or propose an extension in an issue", _location(raw), "html", _excerpt(raw.astext()))
         raw.parent.remove(raw)
     for node in list(doctree.findall(nodes.reference)):
         uri = node.get("refuri", "")
         if UNSAFE_SCHEME.match(uri):
             scheme = UNSAFE_SCHEME.match(uri).group(1).lower()  # type: ignore[union-attr]
             _warn('link target "%s" uses the unsafe "%s:" scheme: link to an https:// '
-                  "address or a page of the book instead", node, "url",
+                  "address or a page of the book instead", _location(node), "url",
                   _excerpt(uri), scheme)
             node["refuri"] = "#"
     for node in list(doctree.findall(nodes.image)):
@@ -90,16 +113,16 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         if UNSAFE_SCHEME.match(uri):
             scheme = UNSAFE_SCHEME.match(uri).group(1).lower()  # type: ignore[union-attr]
             _warn('image "%s" uses the unsafe "%s:" scheme: save the image as a file '
-                  "under book/ and give its path", node, "url", _excerpt(uri), scheme)
+                  "under book/ and give its path", _location(node), "url", _excerpt(uri), scheme)
             node["uri"] = ""
     for text in list(doctree.findall(nodes.Text)):
         if _in_code(text):
             continue
-        where = text.parent if text.parent is not None else doctree
         for found in REFUSED_LINK.finditer(text.astext()):
+            where = _location(text, text.astext().count("\n", 0, found.start()))
             _warn('link to "%s" uses the unsafe "%s:" scheme (it was left as plain text): '
                   "link to an https:// address or a page of the book instead", where, "url",
-                  _excerpt(text.astext()[found.start(1):]), found.group(1).lower())
+                  _excerpt(text.astext()[found.start(1):].split()[0]), found.group(1).lower())
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
