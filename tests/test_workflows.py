@@ -10,6 +10,7 @@ the rules; the last tests prove it catches each kind of breach.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,40 @@ def test_checker_wants_top_level_permissions() -> None:
     text = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: []\n"
     expected = "x.yml: no top-level permissions (the default token may write)"
     assert violations("x.yml", text) == [expected]
+
+
+# -- The pre-commit hooks: local only, and what they run passes on the real book ---------
+
+def test_pre_commit_hooks_are_local_and_use_project_tools() -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"], "no hook downloads"
+    hooks = {hook["id"]: hook for hook in config["repos"][0]["hooks"]}
+    assert {"codespell", "ruff", "make-check"} <= set(hooks)
+    for hook in hooks.values():
+        tool = hook["entry"].split()[0]
+        assert tool == "make" or (ROOT / tool).exists(), f"{hook['id']}: {tool} missing"
+
+
+def test_codespell_passes_on_the_book_with_the_project_word_list() -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    entry = next(h["entry"] for h in config["repos"][0]["hooks"] if h["id"] == "codespell")
+    targets = ["book", "references.bib", "README.md", "conf.py", "booktools", "tests",
+               ".github", "CITATION.cff"]
+    proc = subprocess.run(
+        [*entry.split(), "--skip", "tests/fixtures,node_modules,__pycache__,package-lock.json", *targets],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_codespell_still_finds_a_misspelling(tmp_path: Path) -> None:
+    """The word list excuses Hungarian and historical words, not typos."""
+    sample = tmp_path / "chapter.md"
+    sample.write_text("The workers of Buda and Pest formed a council, wich struck.\n")  # codespell:ignore wich
+    proc = subprocess.run(
+        [str(ROOT / ".venv/bin/codespell"), "--ignore-words",
+         str(GITHUB / "codespell-words.txt"), str(sample)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode != 0
+    assert "wich" in proc.stdout and "Buda" not in proc.stdout  # codespell:ignore wich
