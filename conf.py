@@ -33,6 +33,8 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "booktools.notes",
+    "booktools.safety",  # no raw HTML, file insertion or javascript:/data: URLs
+    "booktools.hints",  # how-to-fix hints; unclosed fences and roles
 ]
 
 # A change to the local extensions invalidates the cached parse (see booktools.notes).

@@ -6,6 +6,7 @@ A test that needs a tool (pdftotext, java, ...) and cannot find it fails: it nev
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -104,3 +105,28 @@ def pdf_text(path: Path) -> str:
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
     )
     return proc.stdout
+
+
+# -- Fixture books: tiny projects with deliberate faults, built with the real conf.py --
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def make_project(tmp_path: Path, book: str) -> Path:
+    """A copy of the project (conf.py, references.bib, booktools) around a fixture book."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("conf.py", "references.bib"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "booktools", project / "booktools",
+                    ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
+    shutil.copytree(FIXTURES / book, project / "book")
+    return project
+
+
+def run_build(project: Path, *editions: str) -> subprocess.CompletedProcess[str]:
+    """Build *editions* of a fixture project the way a contributor does."""
+    return subprocess.run(
+        [sys.executable, "-m", "booktools.build", *editions],
+        cwd=project, capture_output=True, text=True, check=False,
+    )

@@ -2,33 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-from conftest import ROOT
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def make_project(tmp_path: Path, book: str) -> Path:
-    """A copy of the project (conf.py, references.bib, booktools) around a fixture book."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("conf.py", "references.bib"):
-        shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "booktools", project / "booktools",
-                    ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
-    shutil.copytree(FIXTURES / book, project / "book")
-    return project
-
-
-def run_build(project: Path, *editions: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "booktools.build", *editions],
-        cwd=project, capture_output=True, text=True,
-    )
+from conftest import make_project, run_build
 
 
 def test_unknown_key_fails_names_file_and_line_and_keeps_last_good_edition(tmp_path):

@@ -1,0 +1,150 @@
+"""Clear verdicts on a contributor's mistakes: what is wrong, where, and how to fix it.
+
+Two parts:
+
+* **Hints.**  Sphinx, docutils and MyST already name the file and line of most
+  faults, but some messages do not say what to do ("Malformed YAML",
+  "duplicate label …", "document isn't included in any toctree").  A filter on
+  Sphinx's warning stream appends a one-line hint to those messages; the message
+  itself, and the fact that it fails the build, are Sphinx's own.
+* **Two faults nobody reports.**  In Markdown an unclosed code fence or
+  ``{directive}`` fence is legal: it silently swallows the rest of the chapter.
+  An unclosed role (``{term}`ÁVH`` without its closing backtick) is left as plain
+  text.  :func:`check_unclosed` parses each chapter with MyST's own parser and
+  reports both, with the line where they open.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging as sphinx_logging
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+    from sphinx.application import Sphinx
+
+logger = sphinx_logging.getLogger(__name__)
+
+#: (pattern in Sphinx's message, hint to append).  Keep each hint one sentence.
+HINTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Malformed YAML"),
+     ("the front matter between the two '---' lines at the top of the file must be YAML: "
+      "one 'key: value' per line, quote any value holding ':', '[', '{' or '#', "
+      "or delete the block")),
+    (re.compile(r"duplicate label "),
+     ("labels must be unique in the whole book: rename one of the two '(label)=' lines "
+      "and the {ref} links meant for it")),
+    (re.compile(r"document isn't included in any toctree"),
+     ("add the file's name without '.md' to a {toctree} in book/index.md or in its part "
+      "file (book/part-*.md), or delete the file")),
+    (re.compile(r"undefined label|cross-reference target not found"),
+     ("no '(label)=' line has this name: correct the name, or put the label on the line "
+      "above the heading you mean")),
+    (re.compile(r"term not in glossary"),
+     "add the term to book/92-glossary.md, or correct its spelling"),
+    (re.compile(r"Unknown interpreted text role"),
+     ("check the role's spelling; chapters use {footcite}, {term}, {index}, {ref}, "
+      "{numref} and {doc}")),
+    (re.compile(r"Unknown directive type"),
+     ("check the directive's spelling; chapters use {footbibliography}, {toctree}, "
+      "{figure}, {note}, {glossary} and the like")),
+    (re.compile(r'"raw" directive disabled|Raw content disabled'),
+     ("raw output is disabled so that a pull request cannot put script into the site: "
+      "write the passage in Markdown")),
+    (re.compile(r'File insertion disabled|Directive "\w+" disabled|'
+                r'"[\w-]+" directive disabled'),
+     ("chapters may not include other files, so that a pull request cannot copy a file "
+      "from the build machine into the book: put the text in the chapter itself")),
+]
+
+
+def hint_for(message: str) -> str | None:
+    """The hint for a Sphinx warning, or ``None`` when it needs none."""
+    for pattern, hint in HINTS:
+        if pattern.search(message):
+            return hint
+    return None
+
+
+class HintFilter(logging.Filter):
+    """Append a hint to the warnings that need one; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            hint = hint_for(record.getMessage())
+            if hint:
+                tail = f"\n    how to fix: {hint}"
+                record.msg = str(record.msg) + (tail.replace("%", "%%") if record.args else tail)
+        return True
+
+
+def _install_filter(app: Sphinx) -> None:
+    """Put the filter on Sphinx's warning handler, after its location translator."""
+    for handler in logging.getLogger(sphinx_logging.NAMESPACE).handlers:
+        if isinstance(handler, sphinx_logging.WarningStreamHandler) and not any(
+            isinstance(f, HintFilter) for f in handler.filters
+        ):
+            handler.addFilter(HintFilter())
+
+
+# -- Unclosed fences and roles -------------------------------------------------
+
+FAILED_ROLE = re.compile(r"\{([A-Za-z][\w:.+-]*)\}`")
+LEADING = re.compile(r"^[\s>]*")
+
+
+def _fence_closed(token: Token, lines: list[str]) -> bool:
+    """Whether the fence's last line is a closing fence (markdown-it does not say)."""
+    start, end = token.map or (0, 0)
+    if end - 1 <= start or end > len(lines):
+        return False
+    last = LEADING.sub("", lines[end - 1]).rstrip()
+    return len(last) >= len(token.markup) and set(last) == {token.markup[0]}
+
+
+def check_unclosed(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Report fences and roles that are opened and never closed."""
+    from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+    from myst_parser.parsers.mdit import create_md_parser
+
+    if not app.env.doc2path(docname).name.endswith(".md"):
+        return
+    text = source[0]
+    lines = text.splitlines()
+    parser = create_md_parser(app.env.myst_config, SphinxRenderer)
+    for token in parser.parse(text, {}):
+        if token.type in ("fence", "colon_fence") and token.map:
+            if not _fence_closed(token, lines):
+                what = (f"directive {token.info.split()[0]}" if token.info.startswith("{")
+                        else "code block")
+                logger.warning(
+                    "%s opened here with '%s' is never closed, so it swallows the rest "
+                    "of the file: add a line '%s' where it should end",
+                    what, token.markup, token.markup,
+                    location=(docname, token.map[0] + 1), type="syntax", subtype="unclosed",
+                )
+        elif token.type == "inline" and token.map:
+            for child in token.children or []:
+                if child.type != "text":
+                    continue
+                for found in FAILED_ROLE.finditer(child.content):
+                    snippet = child.content[found.start():]
+                    pos = token.content.find(snippet)
+                    if pos < 0:
+                        pos = max(token.content.find(found.group(0)), 0)
+                    line = token.map[0] + 1 + token.content.count("\n", 0, pos)
+                    logger.warning(
+                        "role {%s} is never closed: end its text with a backtick, "
+                        "as in {%s}`text`",
+                        found.group(1), found.group(1),
+                        location=(docname, line), type="syntax", subtype="unclosed",
+                    )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _install_filter)
+    app.connect("source-read", check_unclosed)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,67 @@
+"""Every way a contributor can break the book fails the build with file, line and a fix.
+
+Each fixture book under tests/fixtures/ holds one fault.  (Citation, bibliography,
+cross-reference, fragment and image faults have their own fixtures and tests.)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import make_project, run_build
+
+# fixture -> (where, what Sphinx or booktools says, how to fix it)
+CASES = {
+    "duplicate-label": (
+        "book/02-chapter.md:4:", "duplicate label the-students, other instance in",
+        "how to fix: labels must be unique in the whole book"),
+    "unclosed-directive": (
+        "book/01-chapter.md:5:", "directive {note} opened here with ':::' is never closed",
+        "add a line ':::' where it should end"),
+    "unclosed-role": (
+        "book/01-chapter.md:4:", "role {index} is never closed",
+        "end its text with a backtick"),
+    "unknown-role": (
+        # MyST gives the line where the paragraph starts, not the role's own line.
+        "book/01-chapter.md:3:", 'Unknown interpreted text role "indx"',
+        "how to fix: check the role's spelling"),
+    "bad-front-matter": (
+        "book/01-chapter.md:1:", "Malformed YAML",
+        "how to fix: the front matter between the two '---' lines"),
+    "chapter-not-in-toc": (
+        # A whole file is the fault: Sphinx names the file, without a line.
+        "book/02-the-march.md: WARNING:", "document isn't included in any toctree",
+        "how to fix: add the file's name without '.md' to a {toctree}"),
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(CASES))
+def test_fault_fails_with_file_line_and_fix(tmp_path: Path, fixture: str) -> None:
+    where, what, fix = CASES[fixture]
+    project = make_project(tmp_path, fixture)
+    good = project / "_build" / "html" / "index.html"
+    good.parent.mkdir(parents=True)
+    good.write_text("last good edition")
+
+    proc = run_build(project, "html")
+
+    assert proc.returncode != 0, f"{fixture} built without error"
+    output = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
+    lines = output.splitlines()
+    hits = [i for i, line in enumerate(lines) if where in line and what in line]
+    assert hits, f"{fixture}: no line with {where!r} and {what!r} in:\n{output[-3000:]}"
+    # The fix is on the message's own line or the hint line right under it.
+    assert any(fix in "\n".join(lines[i:i + 2]) for i in hits), f"{fixture}: no {fix!r}"
+    assert good.read_text() == "last good edition"
+
+
+def test_closing_the_fence_fixes_the_build(tmp_path: Path) -> None:
+    """The unclosed-fence check fires on the fault, not on a correct fence."""
+    project = make_project(tmp_path, "unclosed-directive")
+    chapter = project / "book" / "01-chapter.md"
+    chapter.write_text(chapter.read_text().replace(
+        "MEFESZ.\n", "MEFESZ.\n:::\n"))
+    proc = run_build(project, "html")
+    assert proc.returncode == 0, proc.stderr[-3000:]
