@@ -33,6 +33,8 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "booktools.notes",
+    "booktools.figures",  # map and timeline chart, drawn from book/data/
+    "booktools.backmatter",  # timeline, people, places, glossary from book/data/
 ]
 
 # Warnings are errors (-W --keep-going -n are passed by booktools.build too).
