@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -98,8 +98,10 @@ class PeopleList(DataDirective):
 class PlacesList(DataDirective):
     """Places in Hungary and beyond, grouped by kind, with links to their sections."""
 
-    HEADINGS = {"town": "Towns on the map", "district": "Districts of Budapest",
-                "site": "Sites in Budapest", "abroad": "Beyond Hungary"}
+    HEADINGS: ClassVar[dict[str, str]] = {
+        "town": "Towns on the map", "district": "Districts of Budapest",
+        "site": "Sites in Budapest", "abroad": "Beyond Hungary",
+    }
 
     def markdown(self) -> list[str]:
         rows = bookdata.places()

@@ -65,7 +65,7 @@ class Row:
 @cache
 def bib_keys(bibfile: Path = BIBFILE) -> frozenset[str]:
     text = bibfile.read_text(encoding="utf-8")
-    return frozenset(re.findall(r"^@\w+\{([^,\s]+),", text, flags=re.M))
+    return frozenset(re.findall(r"^@\w+\{([^,\s]+),", text, flags=re.MULTILINE))
 
 
 def read_rows(path: Path, columns: list[str]) -> list[Row]:

@@ -23,11 +23,11 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # no display: must come before pyplot
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import Polygon  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.patches import Polygon
 
-from . import bookdata  # noqa: E402
+from . import bookdata
 
 FIGDIR = bookdata.ROOT / "book" / "_figures"
 OUTLINE = bookdata.DATA / "outline.geojson"
