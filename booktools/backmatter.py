@@ -43,9 +43,14 @@ class DataDirective(SphinxDirective):
     def markdown(self) -> list[str]:
         raise NotImplementedError
 
+    @property
+    def data(self) -> Path:
+        """The book's data folder: ``data/`` beside the sources."""
+        return Path(self.env.srcdir) / "data"
+
     def run(self) -> list[nodes.Node]:
         for name in bookdata.COLUMNS:
-            self.env.note_dependency(str(bookdata.DATA / name))
+            self.env.note_dependency(str(self.data / name))
         try:
             lines = self.markdown()
         except bookdata.DataError as err:
@@ -62,7 +67,7 @@ class TimelineTable(DataDirective):
     def markdown(self) -> list[str]:
         out = ["```{list-table}", ":header-rows: 1", ":widths: 22 56 22",
                ":class: timeline-table", "", "* - Date", "  - Event", "  - Told in"]
-        for row in bookdata.timeline():
+        for row in bookdata.timeline(self.data):
             out += [f"* - {long_date(row['date'])}", f"  - {row['event']}{cite(row)}",
                     f"  - {{ref}}`{row['section']}`"]
         return out + ["```"]
@@ -76,7 +81,7 @@ class PeopleList(DataDirective):
         for path in texts:
             self.env.note_dependency(str(path))
         out = []
-        for row in sorted(bookdata.people(), key=lambda r: r["name"].rpartition(" ")[2]):
+        for row in sorted(bookdata.people(self.data), key=lambda r: r["name"].rpartition(" ")[2]):
             name = row["name"]
             given, _, family = name.rpartition(" ")
             years = "–".join(y for y in (row["born"], row["died"]) if y)
@@ -104,7 +109,7 @@ class PlacesList(DataDirective):
     }
 
     def markdown(self) -> list[str]:
-        rows = bookdata.places()
+        rows = bookdata.places(self.data)
         out: list[str] = []
         for kind, heading in self.HEADINGS.items():
             group = sorted((r for r in rows if r["kind"] == kind), key=lambda r: r["name"])
@@ -125,7 +130,7 @@ class DataGlossary(DataDirective):
 
     def markdown(self) -> list[str]:
         out = ["```{glossary}", ":sorted:", ""]
-        for row in bookdata.glossary():
+        for row in bookdata.glossary(self.data):
             out += [row["term"], f"  {row['definition']}{cite(row)}", ""]
         return out + ["```"]
 

@@ -71,10 +71,10 @@ def _text_offset(pos: str) -> tuple[tuple[int, int], str, str]:
     }.get(pos, ((4, 0), "left", "center"))
 
 
-def draw_map(outdir: Path = FIGDIR) -> list[Path]:
+def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
     """The map of Hungary with the towns named in the book."""
-    outline = json.loads(OUTLINE.read_text(encoding="utf-8"))
-    towns = bookdata.mapped_towns()
+    outline = json.loads((data / OUTLINE.name).read_text(encoding="utf-8"))
+    towns = bookdata.mapped_towns(data)
     x0, y0, x1, y1 = 15.9, 45.55, 23.1, 48.75
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(4.6, 3.1))
@@ -114,9 +114,9 @@ def draw_map(outdir: Path = FIGDIR) -> list[Path]:
         return _save(fig, "hungary-map", outdir)
 
 
-def draw_timeline(outdir: Path = FIGDIR) -> list[Path]:
+def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
     """The twelve days and after: labelled events on a vertical date axis."""
-    events = [(dt.date.fromisoformat(r["date"]), r["chart"]) for r in bookdata.timeline()
+    events = [(dt.date.fromisoformat(r["date"]), r["chart"]) for r in bookdata.timeline(data)
               if r["chart"]]
     start, end = bookdata.CHART_SPAN
     with plt.rc_context(RC):
@@ -145,14 +145,24 @@ def draw_timeline(outdir: Path = FIGDIR) -> list[Path]:
         return _save(fig, "timeline-1956", outdir)
 
 
-def draw_all(outdir: Path = FIGDIR) -> list[Path]:
+def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
-    return draw_map(outdir) + draw_timeline(outdir)
+    return draw_map(outdir, data) + draw_timeline(outdir, data)
 
 
 def _builder_inited(app: Any) -> None:
-    """Draw before the chapters are read, so Sphinx finds the files of ``NAME.*``."""
-    draw_all()
+    """Draw before the chapters are read, so Sphinx finds the files of ``NAME.*``.
+
+    A book without a ``data/`` folder (the test fixtures) has no figures to draw.
+    """
+    srcdir = Path(app.srcdir)
+    if (srcdir / "data").is_dir():
+        try:
+            draw_all(srcdir / "_figures", srcdir / "data")
+        except bookdata.DataError as err:
+            from sphinx.errors import ExtensionError
+
+            raise ExtensionError(f"figures: {err}") from None
 
 
 def setup(app: Any) -> dict[str, Any]:
