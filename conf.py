@@ -35,6 +35,8 @@ extensions = [
     "booktools.notes",
     "booktools.safety",  # no raw HTML, file insertion or javascript:/data: URLs
     "booktools.hints",  # how-to-fix hints; unclosed fences and roles
+    "booktools.figures",  # map and timeline chart, drawn from book/data/
+    "booktools.backmatter",  # timeline, people, places, glossary from book/data/
 ]
 
 # A change to the local extensions invalidates the cached parse (see booktools.notes).

@@ -1,0 +1,153 @@
+"""Directives that write the back matter from ``book/data/`` at build time.
+
+``timeline-table``, ``people-list``, ``places-list`` and ``data-glossary`` turn the CSV
+rows into MyST and parse it in place, so the output is ordinary Sphinx: a real
+``glossary`` (``{term}`` links resolve in every edition), ``{footcite}`` notes, ``{ref}``
+links to the sections that tell each event, and ``{index}`` entries.  Any fault in the
+data stops the build with the file and line (see ``booktools.bookdata``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+from . import bookdata
+
+
+def cite(row: bookdata.Row) -> str:
+    return "{footcite}`" + ",".join(row.keys) + "`"
+
+
+def long_date(iso: str) -> str:
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def chapters(srcdir: Path) -> list[Path]:
+    """The story's chapters (not the back matter), in reading order."""
+    return sorted(p for p in srcdir.glob("[01][0-9]-*.md"))
+
+
+class DataDirective(SphinxDirective):
+    """Parse generated MyST in place of the directive, reporting data faults."""
+
+    has_content = False
+
+    def markdown(self) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def data(self) -> Path:
+        """The book's data folder: ``data/`` beside the sources."""
+        return Path(self.env.srcdir) / "data"
+
+    def run(self) -> list[nodes.Node]:
+        for name in bookdata.COLUMNS:
+            self.env.note_dependency(str(self.data / name))
+        try:
+            lines = self.markdown()
+        except bookdata.DataError as err:
+            raise self.error(str(err)) from None
+        container = nodes.container()
+        self.state.nested_parse(StringList(lines, source=self.get_source_info()[0]),
+                                self.content_offset, container)
+        return container.children
+
+
+class TimelineTable(DataDirective):
+    """Every dated event, with its note and a link to the section that tells it."""
+
+    def markdown(self) -> list[str]:
+        out = ["```{list-table}", ":header-rows: 1", ":widths: 22 56 22",
+               ":class: timeline-table", "", "* - Date", "  - Event", "  - Told in"]
+        for row in bookdata.timeline(self.data):
+            out += [f"* - {long_date(row['date'])}", f"  - {row['event']}{cite(row)}",
+                    f"  - {{ref}}`{row['section']}`"]
+        return out + ["```"]
+
+
+class PeopleList(DataDirective):
+    """Each person: English and Hungarian name order, years, role, chapters."""
+
+    def markdown(self) -> list[str]:
+        texts = {p: p.read_text(encoding="utf-8") for p in chapters(Path(self.env.srcdir))}
+        for path in texts:
+            self.env.note_dependency(str(path))
+        out = []
+        for row in sorted(bookdata.people(self.data), key=lambda r: r["name"].rpartition(" ")[2]):
+            name = row["name"]
+            given, _, family = name.rpartition(" ")
+            years = "–".join(y for y in (row["born"], row["died"]) if y)
+            if row["born"] and not row["died"]:
+                years = f"born {row['born']}"
+            elif row["died"] and not row["born"]:
+                years = f"died {row['died']}"
+            hungarian = row["hungarian_name"]
+            label = ", ".join(x for x in (hungarian if hungarian != name else "", years) if x)
+            seen = [p.stem for p, t in texts.items() if name in t
+                    or f"single: {family}, {given}" in t]
+            where = ", ".join(f"{{doc}}`{stem}`" for stem in seen) or "mentioned in passing"
+            out += [f"{{index}}`{name} <single: {family}, {given}>`"
+                    + (f" ({label})" if label else ""),
+                    f": {row['role']}{cite(row)}", f"  Appears in: {where}.", ""]
+        return out
+
+
+class PlacesList(DataDirective):
+    """Places in Hungary and beyond, grouped by kind, with links to their sections."""
+
+    HEADINGS: ClassVar[dict[str, str]] = {
+        "town": "Towns on the map", "district": "Districts of Budapest",
+        "site": "Sites in Budapest", "abroad": "Beyond Hungary",
+    }
+
+    def markdown(self) -> list[str]:
+        rows = bookdata.places(self.data)
+        out: list[str] = []
+        for kind, heading in self.HEADINGS.items():
+            group = sorted((r for r in rows if r["kind"] == kind), key=lambda r: r["name"])
+            if not group:
+                continue
+            out += [f"**{heading}**", ""]
+            for row in group:
+                name = row["name"]
+                hungarian = row["hungarian_name"]
+                label = f"{name} (*{hungarian}*)" if hungarian and hungarian != name else name
+                out += [f"{{index}}`{label} <single: {name}>`",
+                        f": {row['role']} See {{ref}}`{row['section']}`.{cite(row)}", ""]
+        return out
+
+
+class DataGlossary(DataDirective):
+    """The glossary, as a Sphinx ``glossary`` so that ``{term}`` resolves everywhere."""
+
+    def markdown(self) -> list[str]:
+        out = ["```{glossary}", ":sorted:", ""]
+        for row in bookdata.glossary(self.data):
+            out += [row["term"], f"  {row['definition']}{cite(row)}", ""]
+        return out + ["```"]
+
+
+def used_terms(srcdir: Path) -> dict[str, list[str]]:
+    """Glossary terms that the sources link to, term -> files (for the tests)."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(srcdir.glob("*.md")):
+        for m in re.finditer(r"\{term\}`([^`]*)`", path.read_text(encoding="utf-8")):
+            target = re.sub(r"^.*<(.*)>$", r"\1", m.group(1)).strip()
+            found.setdefault(target, []).append(path.name)
+    return found
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_directive("timeline-table", TimelineTable)
+    app.add_directive("people-list", PeopleList)
+    app.add_directive("places-list", PlacesList)
+    app.add_directive("data-glossary", DataGlossary)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

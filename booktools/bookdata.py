@@ -1,0 +1,179 @@
+"""Read and check the book's data files (``book/data/*.csv``).
+
+The back matter and the figures are drawn from these files at build time, so a fault in
+them must stop the build with the file, the row's line and what to do about it, rather
+than surface as a wrong table or an odd map.  Columns are documented in
+``book/data/README.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "book" / "data"
+BIBFILE = ROOT / "references.bib"
+
+COLUMNS = {
+    "timeline.csv": ["date", "event", "section", "source", "chart"],
+    "people.csv": ["name", "hungarian_name", "born", "died", "role", "source"],
+    "glossary.csv": ["term", "definition", "source"],
+    "places.csv": ["name", "hungarian_name", "kind", "geonameid", "lat", "lon", "label_pos",
+                   "role", "section", "source"],
+}
+PLACE_KINDS = ("town", "district", "site", "abroad")
+LABEL_POS = ("", "right", "left", "above", "below")
+# The map's frame: a town outside it is a typing error, not a place to draw.
+HUNGARY_BOX = (16.0, 45.7, 23.0, 48.6)
+CHART_SPAN = (dt.date(1956, 10, 23), dt.date(1956, 11, 14))
+
+
+class DataError(ValueError):
+    """A data file is malformed; the message names file, line and the fix."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One CSV row, with where it came from (for error messages)."""
+
+    path: Path
+    line: int
+    fields: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.fields[key]
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.relative_to(ROOT) if self.path.is_relative_to(ROOT) else self.path}" \
+               f":{self.line}"
+
+    def fail(self, message: str) -> DataError:
+        return DataError(f"{self.where}: {message}")
+
+    @property
+    def keys(self) -> list[str]:
+        """Citation keys of the source column (separated by ';')."""
+        return [k.strip() for k in self["source"].split(";") if k.strip()]
+
+
+@cache
+def bib_keys(bibfile: Path = BIBFILE) -> frozenset[str]:
+    text = bibfile.read_text(encoding="utf-8")
+    return frozenset(re.findall(r"^@\w+\{([^,\s]+),", text, flags=re.MULTILINE))
+
+
+def read_rows(path: Path, columns: list[str]) -> list[Row]:
+    """Rows of a CSV file whose header must be exactly *columns*."""
+    if not path.exists():
+        raise DataError(f"{path}: missing; it must exist with the columns {', '.join(columns)}")
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DataError(f"{path}:1: empty file; the first line must be the header "
+                            f"{','.join(columns)}") from None
+        if header != columns:
+            raise DataError(f"{path}:1: header is {','.join(header)!r}; it must be "
+                            f"{','.join(columns)!r} (see book/data/README.md)")
+        rows = []
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(columns):
+                raise DataError(f"{path}:{line}: {len(record)} fields, expected {len(columns)} "
+                                f"({','.join(columns)}); quote any field that holds a comma")
+            rows.append(Row(path, line, dict(zip(columns, (c.strip() for c in record)))))
+    return rows
+
+
+def check_common(row: Row, required: list[str]) -> None:
+    for col in required:
+        if not row[col]:
+            raise row.fail(f"the column {col!r} is empty; fill it in")
+    if "://" in row["source"]:
+        raise row.fail("the source column holds a URL; give citation keys from references.bib, "
+                       "separated by ';'")
+    unknown = [k for k in row.keys if k not in bib_keys()]
+    if unknown:
+        raise row.fail(f"unknown citation key {unknown[0]!r}; add the work to references.bib "
+                       "or correct the key")
+
+
+def timeline(data: Path = DATA) -> list[Row]:
+    rows = read_rows(data / "timeline.csv", COLUMNS["timeline.csv"])
+    previous = dt.date.min
+    for row in rows:
+        check_common(row, ["date", "event", "section", "source"])
+        try:
+            date = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            raise row.fail(f"date {row['date']!r} is not a date; write it as YYYY-MM-DD") from None
+        if date < previous:
+            raise row.fail(f"date {row['date']} comes before the row above it; keep the rows "
+                           "in date order")
+        previous = date
+        if row["chart"] and not CHART_SPAN[0] <= date <= CHART_SPAN[1]:
+            raise row.fail(f"a chart label is given, but {row['date']} is outside the chart's "
+                           f"span {CHART_SPAN[0]} to {CHART_SPAN[1]}; leave 'chart' empty")
+    return rows
+
+
+def people(data: Path = DATA) -> list[Row]:
+    rows = read_rows(data / "people.csv", COLUMNS["people.csv"])
+    for row in rows:
+        check_common(row, ["name", "hungarian_name", "role", "source"])
+        for col in ("born", "died"):
+            if row[col] and not re.fullmatch(r"1[89]\d\d", row[col]):
+                raise row.fail(f"{col} {row[col]!r} is not a year; give four digits, or leave "
+                               "it empty when no cited work confirms it")
+    return rows
+
+
+def glossary(data: Path = DATA) -> list[Row]:
+    rows = read_rows(data / "glossary.csv", COLUMNS["glossary.csv"])
+    seen: dict[str, Row] = {}
+    for row in rows:
+        check_common(row, ["term", "definition", "source"])
+        if row["term"].lower() in seen:
+            raise row.fail(f"the term {row['term']!r} is already defined at "
+                           f"{seen[row['term'].lower()].where}; merge the two rows")
+        seen[row["term"].lower()] = row
+    return rows
+
+
+def places(data: Path = DATA) -> list[Row]:
+    rows = read_rows(data / "places.csv", COLUMNS["places.csv"])
+    for row in rows:
+        check_common(row, ["name", "kind", "role", "section", "source"])
+        if row["kind"] not in PLACE_KINDS:
+            raise row.fail(f"kind {row['kind']!r} is not one of {', '.join(PLACE_KINDS)}")
+        if row["label_pos"] not in LABEL_POS:
+            raise row.fail(f"label_pos {row['label_pos']!r} is not one of "
+                           f"{', '.join(p for p in LABEL_POS if p)} (or empty)")
+        has = [bool(row[c]) for c in ("geonameid", "lat", "lon")]
+        if any(has) and not all(has):
+            raise row.fail("geonameid, lat and lon go together: give all three (run "
+                           "'python -m booktools.geodata', which fills lat and lon from "
+                           "GeoNames) or none; never type a coordinate in by hand")
+        if all(has):
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except ValueError:
+                raise row.fail("lat and lon must be decimal degrees") from None
+            x0, y0, x1, y1 = HUNGARY_BOX
+            if not (x0 <= lon <= x1 and y0 <= lat <= y1):
+                raise row.fail(f"({lat}, {lon}) lies outside Hungary; check the geonameid")
+    return rows
+
+
+def mapped_towns(data: Path = DATA) -> list[Row]:
+    """The places drawn on the map of Hungary: towns with coordinates."""
+    return [r for r in places(data) if r["kind"] == "town" and r["lat"]]

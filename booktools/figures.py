@@ -1,0 +1,175 @@
+"""Draw the book's figures from its data, at build time, with matplotlib.
+
+* ``hungary-map``: Hungary in its 1947 (= 1956) borders, from Natural Earth, with the towns
+  of ``places.csv`` that have GeoNames coordinates, Budapest marked.
+* ``timeline-1956``: the events of ``timeline.csv`` that carry a chart label, 23 October
+  to 14 November 1956.
+
+Each figure is written as SVG (HTML, EPUB) and PDF (LaTeX) into ``book/_figures/``;
+chapters include it as ``/_figures/NAME.*`` and Sphinx picks the format each builder
+supports.  Output is byte-reproducible (fixed SVG hash salt, no dates in the metadata)
+and a file is rewritten only when its bytes change, so Sphinx's cache is not disturbed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: must come before pyplot
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.patches import Polygon
+
+from . import bookdata
+
+FIGDIR = bookdata.ROOT / "book" / "_figures"
+OUTLINE = bookdata.DATA / "outline.geojson"
+FONT = ["Linux Biolinum O", "DejaVu Sans"]  # the book's sans; DejaVu ships with matplotlib
+INK, LAND, NEIGHBOUR, ACCENT = "#222222", "#f3ead8", "#e6e6e6", "#a3241b"
+
+RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": FONT,
+    "font.size": 8,
+    "svg.hashsalt": "hungary-1956",  # fixed ids: reproducible SVG
+    "svg.fonttype": "path",  # glyphs as outlines: ő and ű look right in every reader
+    "pdf.fonttype": 3,  # Type 3 outlines: the OpenType (CFF) Biolinum embeds cleanly
+    "axes.edgecolor": INK,
+    "text.color": INK,
+}
+
+
+def _save(fig: Any, name: str, outdir: Path) -> list[Path]:
+    """Write NAME.svg and NAME.pdf, touching a file only when its bytes change."""
+    written = []
+    for fmt, meta in (("svg", {"Date": None, "Creator": None}),
+                      ("pdf", {"CreationDate": None, "ModDate": None, "Creator": None,
+                               "Producer": None})):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, metadata=meta)
+        target = outdir / f"{name}.{fmt}"
+        if not target.exists() or target.read_bytes() != buf.getvalue():
+            target.write_bytes(buf.getvalue())
+        written.append(target)
+    plt.close(fig)
+    return written
+
+
+def _text_offset(pos: str) -> tuple[tuple[int, int], str, str]:
+    """Label offset in points and alignment for a label position."""
+    return {
+        "left": ((-4, 0), "right", "center"),
+        "above": ((0, 4), "center", "bottom"),
+        "below": ((0, -4), "center", "top"),
+    }.get(pos, ((4, 0), "left", "center"))
+
+
+def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
+    """The map of Hungary with the towns named in the book."""
+    outline = json.loads((data / OUTLINE.name).read_text(encoding="utf-8"))
+    towns = bookdata.mapped_towns(data)
+    x0, y0, x1, y1 = 15.9, 45.55, 23.1, 48.75
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(4.6, 3.1))
+        ax.set_position((0, 0, 1, 1))
+        ax.set_facecolor("#ffffff")
+        for feature in outline["features"]:
+            hungary = feature["properties"]["name"] == "Hungary"
+            for (ring,) in feature["geometry"]["coordinates"]:
+                ax.add_patch(Polygon(
+                    ring, closed=True, facecolor=LAND if hungary else NEIGHBOUR,
+                    edgecolor=INK if hungary else "#9a9a9a", linewidth=0.8 if hungary else 0.4,
+                    zorder=2 if hungary else 1))
+        for feature in outline["features"]:
+            name = feature["properties"]["name"]
+            if name in {"Austria", "Slovakia", "Ukraine", "Romania", "Serbia", "Croatia"}:
+                lon, lat = {"Austria": (16.25, 48.3), "Slovakia": (19.4, 48.6),
+                            "Ukraine": (22.75, 48.55), "Romania": (22.6, 46.6),
+                            "Serbia": (20.3, 45.7), "Croatia": (17.0, 45.75)}[name]
+                ax.text(lon, lat, name.upper(), fontsize=6, color="#7a7a7a",
+                        ha="center", va="center", zorder=3)
+        for town in towns:
+            lon, lat = float(town["lon"]), float(town["lat"])
+            capital = town["name"] == "Budapest"
+            ax.plot(lon, lat, marker="*" if capital else "o", markersize=9 if capital else 3.5,
+                    color=ACCENT if capital else INK, zorder=5, markeredgewidth=0)
+            offset, ha, va = _text_offset(town["label_pos"])
+            ax.annotate(town["hungarian_name"] if town["kind"] == "town" else town["name"],
+                        (lon, lat), xytext=offset, textcoords="offset points", ha=ha, va=va,
+                        fontsize=8.5 if capital else 7, fontweight="bold" if capital else None,
+                        zorder=6)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))  # equirectangular, true at mid-latitude
+        ax.axis("off")
+        ax.text(x1 - 0.05, y0 + 0.05, "Borders: Natural Earth · Towns: GeoNames",
+                fontsize=5, color="#6a6a6a", ha="right", va="bottom")
+        return _save(fig, "hungary-map", outdir)
+
+
+def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
+    """The twelve days and after: labelled events on a vertical date axis."""
+    events = [(dt.date.fromisoformat(r["date"]), r["chart"]) for r in bookdata.timeline(data)
+              if r["chart"]]
+    start, end = bookdata.CHART_SPAN
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(3.6, 4.6))
+        fig.subplots_adjust(left=0.2, right=0.98, top=0.98, bottom=0.03)
+        ax.set_ylim(mdates.date2num(end + dt.timedelta(days=0.7)),
+                    mdates.date2num(start - dt.timedelta(days=0.7)))
+        ax.set_xlim(0, 1)
+        ax.axvline(0.06, color=INK, linewidth=1)
+        ax.yaxis.set_major_locator(mdates.DayLocator(bymonthday=[23, 28, 1, 4, 11, 14]))
+        ax.yaxis.set_minor_locator(mdates.DayLocator())
+        ax.yaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+        ax.tick_params(axis="y", which="major", labelsize=7.5)
+        ax.set_xticks([])
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+        # Labels evenly spaced down the page, each joined to its day on the axis:
+        # the first days are crowded, and this keeps every label legible.
+        first, last = mdates.date2num(start), mdates.date2num(end)
+        step = (last - first) / max(len(events) - 1, 1)
+        for i, (date, label) in enumerate(events):
+            day, y = mdates.date2num(date), first + i * step
+            ax.plot(0.06, day, "o", color=ACCENT, markersize=4, zorder=3)
+            ax.plot([0.06, 0.16, 0.24], [day, day, y], color="#9a9a9a", linewidth=0.5)
+            ax.text(0.26, y, label, va="center", fontsize=7.5)
+        return _save(fig, "timeline-1956", outdir)
+
+
+def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    return draw_map(outdir, data) + draw_timeline(outdir, data)
+
+
+def _builder_inited(app: Any) -> None:
+    """Draw before the chapters are read, so Sphinx finds the files of ``NAME.*``.
+
+    A book without a ``data/`` folder (the test fixtures) has no figures to draw.
+    """
+    srcdir = Path(app.srcdir)
+    if (srcdir / "data").is_dir():
+        try:
+            draw_all(srcdir / "_figures", srcdir / "data")
+        except bookdata.DataError as err:
+            from sphinx.errors import ExtensionError
+
+            raise ExtensionError(f"figures: {err}") from None
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _builder_inited)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    for path in draw_all():
+        print(path.relative_to(bookdata.ROOT))
