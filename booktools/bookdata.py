@@ -90,7 +90,8 @@ def read_rows(path: Path, columns: list[str]) -> list[Row]:
             if len(record) != len(columns):
                 raise DataError(f"{path}:{line}: {len(record)} fields, expected {len(columns)} "
                                 f"({','.join(columns)}); quote any field that holds a comma")
-            rows.append(Row(path, line, dict(zip(columns, (c.strip() for c in record)))))
+            values = (c.strip() for c in record)
+            rows.append(Row(path, line, dict(zip(columns, values, strict=True))))
     return rows
 
 

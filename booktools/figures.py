@@ -30,6 +30,8 @@ from matplotlib.patches import Polygon
 from . import bookdata
 
 FIGDIR = bookdata.ROOT / "book" / "_figures"
+#: File stems of the figures; booktools.linkcheck knows them as generated.
+MAP, TIMELINE = "hungary-map", "timeline-1956"
 OUTLINE = bookdata.DATA / "outline.geojson"
 FONT = ["Linux Biolinum O", "DejaVu Sans"]  # the book's sans; DejaVu ships with matplotlib
 INK, LAND, NEIGHBOUR, ACCENT = "#222222", "#f3ead8", "#e6e6e6", "#a3241b"
@@ -107,11 +109,12 @@ def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
                         zorder=6)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))  # equirectangular, true at mid-latitude
+        # Equirectangular, true to scale at the middle latitude.
+        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
         ax.axis("off")
         ax.text(x1 - 0.05, y0 + 0.05, "Borders: Natural Earth · Towns: GeoNames",
                 fontsize=5, color="#6a6a6a", ha="right", va="bottom")
-        return _save(fig, "hungary-map", outdir)
+        return _save(fig, MAP, outdir)
 
 
 def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
@@ -142,7 +145,7 @@ def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Pat
             ax.plot(0.06, day, "o", color=ACCENT, markersize=4, zorder=3)
             ax.plot([0.06, 0.16, 0.24], [day, day, y], color="#9a9a9a", linewidth=0.5)
             ax.text(0.26, y, label, va="center", fontsize=7.5)
-        return _save(fig, "timeline-1956", outdir)
+        return _save(fig, TIMELINE, outdir)
 
 
 def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:

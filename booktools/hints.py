@@ -43,8 +43,13 @@ HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"undefined label|cross-reference target not found"),
      ("no '(label)=' line has this name: correct the name, or put the label on the line "
       "above the heading you mean")),
+    (re.compile(r"local id not found in doc|local file not found"),
+     "the link's target does not exist: link to a label defined above a heading "
+     "((name)= then # Heading) or to a chapter file that exists, e.g. "
+     "[text](05-twenty-third-october.md#twenty-third-october-radio) or {ref}`label`"),
     (re.compile(r"term not in glossary"),
-     "add the term to book/92-glossary.md, or correct its spelling"),
+     ("add the term to book/data/glossary.csv (it feeds the glossary page), "
+      "or correct its spelling")),
     (re.compile(r"Unknown interpreted text role"),
      ("check the role's spelling; chapters use {footcite}, {term}, {index}, {ref}, "
       "{numref} and {doc}")),

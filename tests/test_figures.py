@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import html_text, pdf_text
 
 from booktools import bookdata, figures
+from conftest import html_text, pdf_text
 
 FIGURES = ("hungary-map", "timeline-1956")
 
@@ -109,3 +109,9 @@ def test_pdf_has_both_figures_and_the_back_matter(pdf_path: Path) -> None:
     assert "The twelve days and after" in text
     assert "Mosonmagyaróvár volley" in text  # a label inside the chart, as text in the PDF
     assert "Salgótarján" in text
+
+
+def test_link_checker_knows_the_generated_figures():
+    from booktools import figures, linkcheck
+
+    assert {figures.MAP, figures.TIMELINE} == linkcheck.GENERATED_FIGURES

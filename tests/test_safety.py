@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import make_project, run_build
 
 # fixture -> [(file:line, words of the message)], every one of which must be printed.

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from conftest import ROOT
 
 GITHUB = ROOT / ".github"
