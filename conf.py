@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -33,6 +34,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "booktools.notes",
+    "booktools.epub",  # EPUB builder, lang="hu" marking (booktools/epub.py)
 ]
 
 # Warnings are errors (-W --keep-going -n are passed by booktools.build too).
@@ -75,17 +77,35 @@ html_theme_options = {
 # -- EPUB ----------------------------------------------------------------------
 
 epub_basename = meta.BASENAME
+epub_theme = "book-epub"  # booktools/epub_theme: cover, title and copyright pages, book.css
 epub_title = meta.TITLE
 epub_author = meta.AUTHOR
 epub_publisher = meta.PUBLISHER
 epub_copyright = copyright
-epub_identifier = meta.IDENTIFIER
-epub_uid = meta.UID
+# A stable, unique identifier: a name-based UUID of the repository's address.  The package
+# document's id for it is "bookid" (booktools.epub writes the UUID into toc.ncx as well).
+epub_identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, meta.REPOSITORY_URL)}"
+epub_uid = "bookid"
 epub_scheme = "URL"
 epub_description = meta.DESCRIPTION
 epub_show_urls = "no"
 epub_use_index = True
 epub_tocdepth = 2
+# Sphinx keeps .buildinfo.bak in the work folder when the configuration changed: not a book file.
+epub_exclude_files = [".buildinfo.bak"]
+epub_cover = ("_static/cover.png", "epub-cover.html")  # drawn by booktools.cover
+epub_pre_files = [("titlepage.xhtml", "Title Page"), ("copyright.xhtml", "Copyright")]
+# The OPF guide, and the landmarks of the navigation document (booktools.epub maps the types).
+epub_guide = (
+    ("title-page", "titlepage.xhtml", "Title Page"),
+    ("copyright-page", "copyright.xhtml", "Copyright"),
+    ("toc", "index.xhtml", "Table of Contents"),
+    ("preface", "00-about-this-book.xhtml", "About This Book"),
+    ("text", "01-war-and-takeover.xhtml", "Start of the Story"),
+    ("glossary", "92-glossary.xhtml", "Glossary"),
+    ("bibliography", "99-bibliography.xhtml", "Bibliography"),
+    ("index", "genindex.xhtml", "Index"),
+)
 
 # -- LaTeX / PDF ---------------------------------------------------------------
 
