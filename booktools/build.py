@@ -90,6 +90,14 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def reproducible_tex_env() -> dict[str, str]:
+    """TeX's dates and the PDF's /ID from SOURCE_DATE_EPOCH, so two builds are identical.
+
+    xdvipdfmx reads SOURCE_DATE_EPOCH only when FORCE_SOURCE_DATE=1 (else it uses the clock).
+    """
+    return {"FORCE_SOURCE_DATE": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
+
+
 def run_latex(latexdir: Path) -> Path:
     """Typeset the LaTeX edition with latexmk; only the passes it needs."""
     log = latexdir / "latexmk.log"
@@ -98,7 +106,7 @@ def run_latex(latexdir: Path) -> Path:
         "-file-line-error", f"{meta.BASENAME}.tex",
     ]
     # The index options Sphinx's own latex Makefile exports (xindy with sphinx.xdy).
-    env = {**os.environ, "XINDYOPTS": "-L english -C utf8 -M sphinx.xdy"}
+    env = {**os.environ, "XINDYOPTS": "-L english -C utf8 -M sphinx.xdy", **reproducible_tex_env()}
     with log.open("w") as fh:
         proc = subprocess.run(cmd, cwd=latexdir, stdout=fh, stderr=subprocess.STDOUT, env=env)
     pdf = latexdir / f"{meta.BASENAME}.pdf"
