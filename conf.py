@@ -117,9 +117,11 @@ epub_guide = (
 BOOK_PAPER = os.environ.get("BOOK_PAPER", "6x9")
 _GEOMETRY = {
     "6x9": "paperwidth=6in,paperheight=9in,top=0.75in,bottom=0.85in,inner=0.75in,outer=0.65in",
-    "a4": "a4paper,top=30mm,bottom=35mm,inner=30mm,outer=40mm",
-    "letter": "letterpaper,top=1.1in,bottom=1.3in,inner=1.1in,outer=1.5in",
+    "a4": "a4paper,top=30mm,bottom=35mm,inner=32mm,outer=42mm",
+    "letter": "letterpaper,top=1.1in,bottom=1.3in,inner=1.2in,outer=1.6in",
 }
+# Type size for each paper (book class sizes): ~65 characters a line on each.
+_POINTSIZE = {"6x9": "10pt", "a4": "12pt", "letter": "12pt"}
 if BOOK_PAPER not in _GEOMETRY:
     raise ValueError(f"BOOK_PAPER={BOOK_PAPER!r}: choose one of {', '.join(_GEOMETRY)}")
 
@@ -145,7 +147,7 @@ _PDF_INSTANCE = uuid.uuid5(uuid.NAMESPACE_URL, f"{meta.REPOSITORY_URL}#{_EPOCH}"
 _KEYWORDS = "Hungary, 1956, revolution, workers' councils, Imre Nagy, János Kádár, Cold War"
 latex_elements = {
     "papersize": "",
-    "pointsize": "10.5pt",
+    "pointsize": _POINTSIZE[BOOK_PAPER],
     "classoptions": ",twoside,openright",
     "geometry": rf"\usepackage[{_GEOMETRY[BOOK_PAPER]},headsep=14pt,footskip=24pt]{{geometry}}",
     "fncychap": "",  # chapter openings come from hungary1956book.sty

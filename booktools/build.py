@@ -98,6 +98,12 @@ def reproducible_tex_env() -> dict[str, str]:
     return {"FORCE_SOURCE_DATE": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
 
 
+def pdf_name() -> str:
+    """The published PDF's name: the 6x9 in trim by default, BOOK_PAPER=a4 beside it."""
+    paper = os.environ.get("BOOK_PAPER", "6x9")
+    return f"{meta.BASENAME}.pdf" if paper == "6x9" else f"{meta.BASENAME}-{paper}.pdf"
+
+
 def run_latex(latexdir: Path) -> Path:
     """Typeset the LaTeX edition with latexmk; only the passes it needs."""
     log = latexdir / "latexmk.log"
@@ -140,7 +146,7 @@ def build(edition: str) -> Path:
         publish_file(work / f"{meta.BASENAME}.epub", published)
     else:
         pdf = run_latex(work)
-        published = BUILD / "pdf" / f"{meta.BASENAME}.pdf"
+        published = BUILD / "pdf" / pdf_name()
         publish_file(pdf, published)
     print(f"[build] {edition}: {published.relative_to(ROOT)} "
           f"({time.perf_counter() - started:.1f} s)", flush=True)
