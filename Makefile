@@ -12,7 +12,7 @@ BUILD   := $(PYTHON) -m booktools.build
 SETUP   := .venv/.synced
 
 .DEFAULT_GOAL := all
-.PHONY: all setup html epub pdf test check serve linkcheck bench clean help
+.PHONY: all setup html epub pdf pdf-a4 test check serve linkcheck bench clean help
 
 all: setup ## Set up what is missing, then build HTML, EPUB and PDF (one process, one parse)
 	$(BUILD) html epub pdf
@@ -31,6 +31,9 @@ epub: $(SETUP) ## Build the EPUB edition into _build/epub/
 
 pdf: $(SETUP) ## Build the PDF edition into _build/pdf/
 	$(BUILD) pdf
+
+pdf-a4: $(SETUP) ## Build the PDF on A4 paper for office printing: _build/pdf/hungary-1956-a4.pdf
+	BOOK_PAPER=a4 $(BUILD) pdf
 
 test: setup ## Run the whole test suite (builds what it needs)
 	$(PYTHON) -m pytest
@@ -57,7 +60,7 @@ clean: ## Remove every build output and cache (keeps .venv)
 
 help: ## List every target with one line
 	@echo "Targets:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 18
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 18
 
 # An unknown target prints the list of targets and fails.
 .DEFAULT:

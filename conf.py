@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -37,6 +39,8 @@ extensions = [
     "booktools.hints",  # how-to-fix hints; unclosed fences and roles
     "booktools.figures",  # map and timeline chart, drawn from book/data/
     "booktools.backmatter",  # timeline, people, places, glossary from book/data/
+    "booktools.epub",  # EPUB builder, lang="hu" marking (booktools/epub.py)
+    "booktools.latex",  # front, main and back matter in the PDF (booktools/latex/)
 ]
 
 # A change to the local extensions invalidates the cached parse (see booktools.notes).
@@ -46,7 +50,7 @@ booktools_fingerprint = meta.source_fingerprint()
 nitpicky = True
 numfig = True
 exclude_patterns = ["_build", "**/.*", "data"]
-templates_path: list[str] = []
+templates_path: list[str] = ["booktools/latex/templates"]  # latex.tex.jinja
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 0
@@ -82,40 +86,109 @@ html_theme_options = {
 # -- EPUB ----------------------------------------------------------------------
 
 epub_basename = meta.BASENAME
+epub_theme = "book-epub"  # booktools/epub_theme: cover, title and copyright pages, book.css
 epub_title = meta.TITLE
 epub_author = meta.AUTHOR
 epub_publisher = meta.PUBLISHER
 epub_copyright = copyright
-epub_identifier = meta.IDENTIFIER
-epub_uid = meta.UID
+# A stable, unique identifier: a name-based UUID of the repository's address.  The package
+# document's id for it is "bookid" (booktools.epub writes the UUID into toc.ncx as well).
+epub_identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, meta.REPOSITORY_URL)}"
+epub_uid = "bookid"
 epub_scheme = "URL"
 epub_description = meta.DESCRIPTION
 epub_show_urls = "no"
 epub_use_index = True
 epub_tocdepth = 2
+# Sphinx keeps .buildinfo.bak in the work folder when the configuration changed: not a book file.
+epub_exclude_files = [".buildinfo.bak"]
+epub_cover = ("_static/cover.png", "epub-cover.html")  # drawn by booktools.cover
+epub_pre_files = [("titlepage.xhtml", "Title Page"), ("copyright.xhtml", "Copyright")]
+# The OPF guide, and the landmarks of the navigation document (booktools.epub maps the types).
+epub_guide = (
+    ("title-page", "titlepage.xhtml", "Title Page"),
+    ("copyright-page", "copyright.xhtml", "Copyright"),
+    ("toc", "index.xhtml", "Table of Contents"),
+    ("preface", "00-about-this-book.xhtml", "About This Book"),
+    ("text", "01-war-and-takeover.xhtml", "Start of the Story"),
+    ("glossary", "92-glossary.xhtml", "Glossary"),
+    ("bibliography", "99-bibliography.xhtml", "Bibliography"),
+    ("index", "genindex.xhtml", "Index"),
+)
 
 # -- LaTeX / PDF ---------------------------------------------------------------
+# A book, not a manual: LaTeX's book class under Sphinx's manual class, the design in
+# booktools/latex/hungary1956book.sty, front and back matter marked by booktools.latex.
+# The trim is 6 x 9 in; BOOK_PAPER=a4 or BOOK_PAPER=letter (make pdf-a4) prints on office paper.
+
+BOOK_PAPER = os.environ.get("BOOK_PAPER", "6x9")
+_GEOMETRY = {
+    "6x9": "paperwidth=6in,paperheight=9in,top=0.75in,bottom=0.85in,inner=0.75in,outer=0.65in",
+    "a4": "a4paper,top=30mm,bottom=35mm,inner=32mm,outer=42mm",
+    "letter": "letterpaper,top=1.1in,bottom=1.3in,inner=1.2in,outer=1.6in",
+}
+# Type size for each paper (book class sizes): ~65 characters a line on each.
+_POINTSIZE = {"6x9": "10pt", "a4": "12pt", "letter": "12pt"}
+if BOOK_PAPER not in _GEOMETRY:
+    raise ValueError(f"BOOK_PAPER={BOOK_PAPER!r}: choose one of {', '.join(_GEOMETRY)}")
 
 latex_engine = "xelatex"
+latex_docclass = {"manual": "book"}
 latex_documents = [
     (root_doc, f"{meta.BASENAME}.tex", meta.TITLE, meta.AUTHOR, "manual", True),
 ]
 latex_toplevel_sectioning = "part"
 latex_show_urls = "no"
 latex_use_xindy = True
+latex_additional_files = ["booktools/latex/hungary1956book.sty"]
+# \DocumentMetadata (booktools/latex/templates/latex.tex.jinja): the PDF/A-2b attempt.
+book_document_metadata = "pdfstandard=A-2b, pdfversion=1.7, lang=en-GB"
+book_frontmatter = ["00-about-this-book"]
+book_mainmatter_start = "part-1-before-october"
+book_backmatter_start = "part-4-reference"
+# Fixed PDF dates and XMP instance id: from SOURCE_DATE_EPOCH (the last commit, set by
+# booktools.build), so two builds of one commit give the same bytes.
+_EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+_PDF_DATE = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(_EPOCH))
+_PDF_INSTANCE = uuid.uuid5(uuid.NAMESPACE_URL, f"{meta.REPOSITORY_URL}#{_EPOCH}")
+_KEYWORDS = "Hungary, 1956, revolution, workers' councils, Imre Nagy, János Kádár, Cold War"
 latex_elements = {
-    "papersize": "a5paper",
-    "pointsize": "10pt",
+    "papersize": "",
+    "pointsize": _POINTSIZE[BOOK_PAPER],
+    "classoptions": ",twoside,openright",
+    "geometry": rf"\usepackage[{_GEOMETRY[BOOK_PAPER]},headsep=14pt,footskip=24pt]{{geometry}}",
+    "fncychap": "",  # chapter openings come from hungary1956book.sty
     "fontpkg": r"""
 \setmainfont{Linux Libertine O}[Numbers=OldStyle]
-\setsansfont{Linux Biolinum O}
+\setsansfont{Linux Biolinum O}[Numbers=OldStyle]
 \setmonofont{Linux Libertine Mono O}[Scale=0.9]
 """,
-    "preamble": r"""
+    "babel": r"""\usepackage{polyglossia}\setmainlanguage[variant=british]{english}
+\setotherlanguage{hungarian}""",
+    "preamble": rf"""
 % A missing glyph is an error, not an empty box (Hungarian ő and ű included).
 \tracinglostchars=3
+\usepackage{{hungary1956book}}
+\AddToDocumentProperties[document]{{pdfcreationdate}}{{{_PDF_DATE}}}
+\AddToDocumentProperties[document]{{pdfmoddate}}{{{_PDF_DATE}}}
+\AddToDocumentProperties[hyperref]{{pdfmetadate}}{{{_PDF_DATE}}}
+\AddToDocumentProperties[hyperref]{{pdfdate}}{{{_PDF_DATE}}}
+\AddToDocumentProperties[hyperref]{{pdfinstanceid}}{{uuid:{_PDF_INSTANCE}}}
+\addto\captionsenglish{{\renewcommand{{\contentsname}}{{Contents}}}}
+\renewcommand{{\booksubtitle}}{{{meta.SUBTITLE.replace("'", "’")}}}
+\renewcommand{{\bookpublisher}}{{{meta.PUBLISHER}}}
+\renewcommand{{\bookyear}}{{{meta.YEAR}}}
+\renewcommand{{\bookurl}}{{{meta.REPOSITORY_URL}}}
+\renewcommand{{\bookedition}}{{Edition {meta.VERSION}}}
+\renewcommand{{\booklicence}}{{The text is licensed under the Creative Commons
+  Attribution-ShareAlike 4.0 International licence (CC BY-SA 4.0): you may copy, share and
+  adapt it if you credit the authors and share your changes under the same licence.}}
+\renewcommand{{\booktypeset}}{{Set in Linux Libertine with XeLaTeX from MyST Markdown by
+  Sphinx.}}
+\hypersetup{{pdftitle={{{meta.TITLE}}}, pdfauthor={{{meta.AUTHOR}}},
+  pdfsubject={{{meta.SUBTITLE.replace("'", "’")}}}, pdfkeywords={{{_KEYWORDS}}},
+  pdfcreator={{Sphinx and XeLaTeX}}, bookmarksnumbered=false, bookmarksopen=true}}
 """,
-    "babel": r"\usepackage{polyglossia}\setmainlanguage[variant=british]{english}",
     "printindex": r"\printindex",
 }
 

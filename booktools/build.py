@@ -91,6 +91,20 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def reproducible_tex_env() -> dict[str, str]:
+    """TeX's dates and the PDF's /ID from SOURCE_DATE_EPOCH, so two builds are identical.
+
+    xdvipdfmx reads SOURCE_DATE_EPOCH only when FORCE_SOURCE_DATE=1 (else it uses the clock).
+    """
+    return {"FORCE_SOURCE_DATE": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
+
+
+def pdf_name() -> str:
+    """The published PDF's name: the 6x9 in trim by default, BOOK_PAPER=a4 beside it."""
+    paper = os.environ.get("BOOK_PAPER", "6x9")
+    return f"{meta.BASENAME}.pdf" if paper == "6x9" else f"{meta.BASENAME}-{paper}.pdf"
+
+
 def run_latex(latexdir: Path) -> Path:
     """Typeset the LaTeX edition with latexmk; only the passes it needs."""
     log = latexdir / "latexmk.log"
@@ -99,7 +113,7 @@ def run_latex(latexdir: Path) -> Path:
         "-file-line-error", f"{meta.BASENAME}.tex",
     ]
     # The index options Sphinx's own latex Makefile exports (xindy with sphinx.xdy).
-    env = {**os.environ, "XINDYOPTS": "-L english -C utf8 -M sphinx.xdy"}
+    env = {**os.environ, "XINDYOPTS": "-L english -C utf8 -M sphinx.xdy", **reproducible_tex_env()}
     with log.open("w") as fh:
         proc = subprocess.run(cmd, cwd=latexdir, stdout=fh, stderr=subprocess.STDOUT, env=env)
     pdf = latexdir / f"{meta.BASENAME}.pdf"
@@ -133,7 +147,7 @@ def build(edition: str, quiet: bool = False) -> Path:
         publish_file(work / f"{meta.BASENAME}.epub", published)
     else:
         pdf = run_latex(work)
-        published = BUILD / "pdf" / f"{meta.BASENAME}.pdf"
+        published = BUILD / "pdf" / pdf_name()
         publish_file(pdf, published)
     print(f"[build] {edition}: {published.relative_to(ROOT)} "
           f"({time.perf_counter() - started:.1f} s)", flush=True)

@@ -1,0 +1,77 @@
+"""The cover image, drawn from the book's own title at build time.
+
+Generated rather than hand-drawn so that a new title or subtitle in ``meta.py`` changes the
+cover too, and byte-reproducible (Pillow writes no timestamp into a PNG), so two builds of
+one commit give the same EPUB.  Run ``python -m booktools.cover OUT.png`` to look at it.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from . import meta
+
+FONT_DIR = Path("/usr/share/fonts/opentype/linux-libertine")
+WIDTH, HEIGHT = 1400, 2100  # 2:3, the proportion most e-book shops ask for
+RED, WHITE, GREEN = (205, 42, 62), (250, 247, 240), (67, 111, 77)  # the Hungarian tricolour
+INK = (34, 30, 28)
+
+
+def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    path = FONT_DIR / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: install the Debian package fonts-linuxlibertine (make setup)"
+        )
+    return ImageFont.truetype(str(path), size)
+
+
+def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeTypeFont,
+             fill: tuple[int, int, int]) -> int:
+    """Draw *text* centred at height *y*; return the y below it."""
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    draw.text(((WIDTH - (right - left)) / 2 - left, y - top), text, font=font, fill=fill)
+    return y + (bottom - top)
+
+
+def draw_cover() -> Image.Image:
+    """The cover: the tricolour with a hole in the white band, as on the flags of 1956."""
+    img = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
+    draw = ImageDraw.Draw(img)
+    band = HEIGHT // 7
+    draw.rectangle((0, 0, WIDTH, band), fill=RED)
+    draw.rectangle((0, HEIGHT - band, WIDTH, HEIGHT), fill=GREEN)
+    # The revolutionaries cut the communist coat of arms out of the flag: a hole.
+    r = 120
+    cx, cy = WIDTH // 2, band + 260
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=INK, width=6)
+
+    year, _, rest = meta.TITLE.partition(":")
+    y = _centred(draw, cy + r + 120, year.strip(), _font("LinLibertine_RB.otf", 300), INK)
+    y += 90
+    for line in textwrap.wrap(rest.strip(), width=16):
+        y = _centred(draw, y, line, _font("LinLibertine_R.otf", 130), INK) + 40
+    y += 80
+    draw.line((WIDTH // 2 - 200, y, WIDTH // 2 + 200, y), fill=RED, width=5)
+    y += 90
+    subtitle = meta.SUBTITLE.replace("'", "\u2019")
+    for line in textwrap.wrap(subtitle, width=24):
+        y = _centred(draw, y, line, _font("LinLibertine_RI.otf", 72), INK) + 36
+    author = meta.AUTHOR.removeprefix("The ")
+    _centred(draw, HEIGHT - band // 2 - 25, author, _font("LinBiolinum_R.otf", 56), WHITE)
+    return img
+
+
+def write_cover(path: Path) -> Path:
+    """Write the cover PNG to *path* (folders made as needed); return *path*."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draw_cover().save(path, format="PNG", optimize=True)
+    return path
+
+
+if __name__ == "__main__":
+    print(write_cover(Path(sys.argv[1] if len(sys.argv) > 1 else "cover.png")))
