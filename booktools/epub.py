@@ -30,6 +30,7 @@ from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.html5 import HTML5Translator
 
 from . import cover, meta
+from .notes import EpubNotesTranslator
 
 HERE = Path(__file__).resolve().parent
 COVER_IMAGE = "_static/cover.png"
@@ -168,8 +169,9 @@ def depart_hungarian_plain(self: Any, node: hungarian) -> None:
 # -- The EPUB builder and translator ----------------------------------------------------------
 
 
-class BookEpubTranslator(HTML5Translator):
-    """Sphinx's HTML translator with the ARIA Ace asks for on toctree captions."""
+class BookEpubTranslator(EpubNotesTranslator):
+    """The notes' EPUB translator (pop-up note markup) with the ARIA Ace asks for on
+    toctree captions."""
 
     def visit_title(self, node: nodes.title) -> None:
         super().visit_title(node)
@@ -311,7 +313,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     app.add_post_transform(MarkHungarian)
     app.add_builder(BookEpubBuilder, override=True)
-    app.set_translator("epub", BookEpubTranslator)
+    app.set_translator("epub", BookEpubTranslator, override=True)
     app.add_html_theme("book-epub", str(HERE / "epub_theme"))
     app.connect("html-collect-pages", collect_pages)
     app.connect("html-page-context", add_page_context)

@@ -26,6 +26,8 @@ UID = IDENTIFIER
 def source_fingerprint() -> str:
     """A hash of the local extensions' sources, for Sphinx's environment to depend on."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*.py")):
+        if "node_modules" not in path.parts:
+            digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
