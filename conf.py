@@ -140,7 +140,10 @@ latex_documents = [
 latex_toplevel_sectioning = "part"
 latex_show_urls = "no"
 latex_use_xindy = True
-latex_additional_files = ["booktools/latex/hungary1956book.sty"]
+latex_additional_files = [
+    "booktools/latex/hungary1956book.sty",
+    "booktools/latex/accents.xdy",  # index: Á with A, Ú with U
+]
 # \DocumentMetadata (booktools/latex/templates/latex.tex.jinja): the PDF/A-2b attempt.
 book_document_metadata = "pdfstandard=A-2b, pdfversion=1.7, lang=en-GB"
 book_frontmatter = ["00-about-this-book"]

@@ -112,8 +112,10 @@ def run_latex(latexdir: Path) -> Path:
         "latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
         "-file-line-error", f"{meta.BASENAME}.tex",
     ]
-    # The index options Sphinx's own latex Makefile exports (xindy with sphinx.xdy).
-    env = {**os.environ, "XINDYOPTS": "-L english -C utf8 -M sphinx.xdy", **reproducible_tex_env()}
+    # The index options Sphinx's own latex Makefile exports, plus our rule that files
+    # accented letters with their base letter (booktools/latex/accents.xdy).
+    xindy = "-L english -C utf8 -M sphinx.xdy -M accents.xdy"
+    env = {**os.environ, "XINDYOPTS": xindy, **reproducible_tex_env()}
     with log.open("w") as fh:
         proc = subprocess.run(cmd, cwd=latexdir, stdout=fh, stderr=subprocess.STDOUT, env=env)
     pdf = latexdir / f"{meta.BASENAME}.pdf"

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import BOOK, ROOT
 
 CHAPTERS = sorted(BOOK.glob("[01][0-9]-*.md"))

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import make_project, run_build
 
 # fixture -> (where, what Sphinx or booktools says, how to fix it)

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import BOOK
 
 from booktools import backmatter, bookdata
-from conftest import BOOK
 
 
 def test_data_files_load_and_cite_known_works() -> None:

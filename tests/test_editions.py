@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT, chapters, epub_texts, html_text, pdf_text, squash
 from pybtex.database import parse_file
 
 from booktools.notes_style import NotesStyle
-from conftest import ROOT, chapters, epub_texts, html_text, pdf_text, squash
 
 HUNGARIAN_NAMES = ["Petőfi", "Kádár", "Győr", "Rákosi", "Gerő"]
 

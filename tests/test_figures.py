@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import html_text, pdf_text
 
 from booktools import bookdata, figures
-from conftest import html_text, pdf_text
 
 FIGURES = ("hungary-map", "timeline-1956")
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import BOOK, ROOT
 
 from booktools import linkcheck
-from conftest import BOOK, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

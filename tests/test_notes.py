@@ -13,11 +13,11 @@ from functools import cache
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import BOOK, ROOT, squash
 from pybtex.database import parse_file
 from pypdf import PdfReader
 
 from booktools.notes_style import NotesStyle
-from conftest import BOOK, ROOT, squash
 
 ROLE = re.compile(r"\{footcite\}`([^`]+)`")
 CHAPTER = BOOK / "05-twenty-third-october.md"

@@ -140,3 +140,21 @@ def test_no_overfull_lines_or_lost_characters(pdf_path):
     overfull = re.findall(r"Overfull \\hbox \((\d+\.\d+)pt too wide\)", log)
     assert not [w for w in overfull if float(w) > 1.0], f"overfull lines: {overfull}"
     assert "Missing character" not in log
+
+
+@pytest.mark.slow
+def test_index_files_accented_entries_under_their_base_letter(pdf_path):
+    """ÁVH sorts under A and Újpest under U, as in an English index (booktools/latex/accents.xdy)."""
+    ind = (ROOT / "_build" / ".work" / "pdf" / "hungary-1956.ind").read_text(encoding="utf-8")
+    groups: dict[str, str] = {}
+    group = ""
+    for line in ind.splitlines():
+        m = re.search(r"\\lettergroup(?:Default)?\{([^}]*)\}", line)
+        if m:
+            group = m.group(1)
+        m = re.search(r"\\spxentry\{([^}]*)\}", line)
+        if m:
+            groups.setdefault(m.group(1), group)
+    assert groups["ÁVH"] == "A"
+    assert groups["Újpest"] == "U"
+    assert groups["Győr"] == "G"

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import BOOK, ROOT
 
 from booktools import bibcheck
-from conftest import BOOK, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

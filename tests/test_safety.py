@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import make_project, run_build
 
 # fixture -> [(file:line, words of the message)], every one of which must be printed.
