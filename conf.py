@@ -33,13 +33,19 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "booktools.notes",
+    # The HTML edition for readers and hosts (see the HTML section below).
+    "booktools.html",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "sphinxext.opengraph",
+    "sphinx_last_updated_by_git",
 ]
 
 # Warnings are errors (-W --keep-going -n are passed by booktools.build too).
 nitpicky = True
 numfig = True
 exclude_patterns = ["_build", "**/.*", "data"]
-templates_path: list[str] = []
+templates_path = ["booktools/_templates"]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 0
@@ -55,12 +61,22 @@ bibtex_footbibliography_id = "notes-{footbibliography_count}"
 
 # -- HTML ----------------------------------------------------------------------
 
+# Where the site is published: the one setting for canonical URLs, sitemap.xml, robots.txt,
+# OpenGraph URLs and the 404 page's links.  Change it when the site moves.
+html_baseurl = "https://hungary1956.github.io/book/"
+
 html_theme = "sphinx_book_theme"
 html_title = meta.TITLE
-html_static_path: list[str] = []
-html_last_updated_fmt = None
+html_static_path: list[str] = []  # booktools.html adds booktools/_static (not to the EPUB)
+html_last_updated_fmt = "%-d %B %Y"  # from git, by sphinx-last-updated-by-git
 html_copy_source = False
 html_show_sourcelink = False
+html_show_sphinx = False
+# sphinx-book-theme's sidebar, with the title in a labelled region (booktools/_templates).
+html_sidebars = {
+    "**": ["sidebar-title.html", "icon-links.html", "search-button-field.html",
+           "sbt-sidebar-nav.html"],
+}
 html_theme_options = {
     "repository_url": meta.REPOSITORY_URL,
     "repository_branch": "main",
@@ -68,9 +84,37 @@ html_theme_options = {
     "use_repository_button": True,
     "use_edit_page_button": True,
     "use_issues_button": True,
-    "use_download_button": False,
+    "use_download_button": False,  # prints one page only; booktools.html offers the book
     "show_toc_level": 2,
 }
+# The whole-book downloads linked from every page (booktools.html); `make` builds them first.
+book_downloads = [
+    ("PDF", str(ROOT / "_build" / "pdf" / f"{meta.BASENAME}.pdf")),
+    ("EPUB", str(ROOT / "_build" / "epub" / f"{meta.BASENAME}.epub")),
+]
+
+# sitemap.xml (sphinx-sitemap): one URL per page, from html_baseurl.
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# 404 page (sphinx-notfound-page): absolute links, so it works at any depth of the site.
+notfound_urls_prefix = "/" + html_baseurl.split("://", 1)[1].split("/", 1)[1]
+notfound_context = {
+    "title": "Page not found",
+    "pagetitle": "Page not found",  # the theme's print header; empty, it fails axe-core
+    "body": (
+        "<h1>Page not found</h1>\n<p>There is no page at this address. Start again from the "
+        f'<a href="{notfound_urls_prefix}index.html">table of contents</a> or search the book.</p>'
+    ),
+}
+
+# OpenGraph and Twitter cards (sphinxext-opengraph), a social image per page drawn from
+# the book's and the page's titles with matplotlib.
+ogp_site_url = html_baseurl
+ogp_site_name = meta.TITLE
+ogp_description_length = 200
+ogp_social_cards = {"enable": True, "line_color": "#436f3b"}
+ogp_enable_meta_description = True
 
 # -- EPUB ----------------------------------------------------------------------
 
@@ -86,6 +130,9 @@ epub_description = meta.DESCRIPTION
 epub_show_urls = "no"
 epub_use_index = True
 epub_tocdepth = 2
+# Sphinx 9 keeps the previous build info as .buildinfo.bak after any conf.py change and the
+# EPUB builder then warns "unknown mimetype" (an error under -W): never package it.
+epub_exclude_files = [".buildinfo.bak"]
 
 # -- LaTeX / PDF ---------------------------------------------------------------
 
