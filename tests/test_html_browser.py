@@ -141,6 +141,23 @@ def test_html_loads_nothing_from_another_host_even_from_file(browser, html_dir):
         page.context.close()
 
 
+FIRST_VIEW_BUDGET = 700_000  # bytes: HTML + CSS + JS + fonts of one chapter, uncompressed
+
+
+def test_html_first_page_view_stays_light(browser, server):
+    """Transfer size of a first chapter view (measured 2.50 MB with the stock theme)."""
+    page = new_page(browser)
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(server.url + SEARCH_CHAPTER)
+    page.wait_for_load_state("networkidle")
+    sizes = {r.url.split(PREFIX, 1)[-1]: len(r.body()) for r in responses if r.ok}
+    total = sum(sizes.values())
+    assert not [u for u in sizes if u.endswith((".woff2", ".woff", ".ttf"))], sizes
+    assert total < FIRST_VIEW_BUDGET, f"{total} bytes: {sorted(sizes.items(), key=lambda kv: -kv[1])}"
+    page.context.close()
+
+
 def test_html_404_page_works_at_any_depth(browser, server, html_dir):
     """A host serves 404.html at whatever address was asked: its assets still load."""
     body = (html_dir / "404.html").read_bytes()
