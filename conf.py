@@ -38,7 +38,6 @@ extensions = [
     "sphinx_sitemap",
     "notfound.extension",
     "sphinxext.opengraph",
-    "sphinx_last_updated_by_git",
 ]
 
 # Warnings are errors (-W --keep-going -n are passed by booktools.build too).
@@ -68,7 +67,13 @@ html_baseurl = "https://hungary1956.github.io/book/"
 html_theme = "sphinx_book_theme"
 html_title = meta.TITLE
 html_static_path: list[str] = []  # booktools.html adds booktools/_static (not to the EPUB)
-html_last_updated_fmt = "%-d %B %Y"  # from git, by sphinx-last-updated-by-git
+# "Last updated" dates from git (sphinx-last-updated-by-git). Outside a git checkout (a
+# source tarball, a copied folder) it can only warn, which fails the strict build: there
+# the pages simply show no date (not the build date, which would mislead).
+html_last_updated_fmt: str | None = None
+if (ROOT / ".git").exists():
+    extensions.append("sphinx_last_updated_by_git")
+    html_last_updated_fmt = "%-d %B %Y"
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
