@@ -14,8 +14,8 @@ SETUP   := .venv/.synced
 .DEFAULT_GOAL := all
 .PHONY: all setup html epub pdf pdf-a4 test check serve linkcheck bench clean help
 
-all: setup ## Set up what is missing, then build HTML, EPUB and PDF (one process, one parse)
-	$(BUILD) html epub pdf
+all: setup ## Set up what is missing, then build EPUB, PDF and HTML (one process, one parse)
+	$(BUILD) epub pdf html  # HTML last: it offers the EPUB and PDF just built for download
 
 setup: ## Install missing system tools (apt) and the locked Python and Node packages
 	@bash booktools/setup.sh

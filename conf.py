@@ -41,6 +41,11 @@ extensions = [
     "booktools.backmatter",  # timeline, people, places, glossary from book/data/
     "booktools.epub",  # EPUB builder, lang="hu" marking (booktools/epub.py)
     "booktools.latex",  # front, main and back matter in the PDF (booktools/latex/)
+    # The HTML edition for readers and hosts (see the HTML section below).
+    "booktools.html",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "sphinxext.opengraph",
 ]
 
 # A change to the local extensions invalidates the cached parse (see booktools.notes).
@@ -50,7 +55,10 @@ booktools_fingerprint = meta.source_fingerprint()
 nitpicky = True
 numfig = True
 exclude_patterns = ["_build", "**/.*", "data"]
-templates_path: list[str] = ["booktools/latex/templates"]  # latex.tex.jinja
+templates_path = [
+    "booktools/_templates",  # HTML theme overrides (booktools.html)
+    "booktools/latex/templates",  # latex.tex.jinja (\\DocumentMetadata)
+]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 0
@@ -66,12 +74,28 @@ bibtex_footbibliography_id = "notes-{footbibliography_count}"
 
 # -- HTML ----------------------------------------------------------------------
 
+# Where the site is published: the one setting for canonical URLs, sitemap.xml, robots.txt,
+# OpenGraph URLs and the 404 page's links.  Change it when the site moves.
+html_baseurl = "https://hungary1956.github.io/book/"
+
 html_theme = "sphinx_book_theme"
 html_title = meta.TITLE
-html_static_path: list[str] = []
-html_last_updated_fmt = None
+html_static_path: list[str] = []  # booktools.html adds booktools/_static (not to the EPUB)
+# "Last updated" dates from git (sphinx-last-updated-by-git). Outside a git checkout (a
+# source tarball, a copied folder) it can only warn, which fails the strict build: there
+# the pages simply show no date (not the build date, which would mislead).
+html_last_updated_fmt: str | None = None
+if (ROOT / ".git").exists():
+    extensions.append("sphinx_last_updated_by_git")
+    html_last_updated_fmt = "%-d %B %Y"
 html_copy_source = False
 html_show_sourcelink = False
+html_show_sphinx = False
+# sphinx-book-theme's sidebar, with the title in a labelled region (booktools/_templates).
+html_sidebars = {
+    "**": ["sidebar-title.html", "icon-links.html", "search-button-field.html",
+           "sbt-sidebar-nav.html"],
+}
 html_theme_options = {
     "repository_url": meta.REPOSITORY_URL,
     "repository_branch": "main",
@@ -79,9 +103,37 @@ html_theme_options = {
     "use_repository_button": True,
     "use_edit_page_button": True,
     "use_issues_button": True,
-    "use_download_button": False,
+    "use_download_button": False,  # prints one page only; booktools.html offers the book
     "show_toc_level": 2,
 }
+# The whole-book downloads linked from every page (booktools.html); `make` builds them first.
+book_downloads = [
+    ("PDF", str(ROOT / "_build" / "pdf" / f"{meta.BASENAME}.pdf")),
+    ("EPUB", str(ROOT / "_build" / "epub" / f"{meta.BASENAME}.epub")),
+]
+
+# sitemap.xml (sphinx-sitemap): one URL per page, from html_baseurl.
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# 404 page (sphinx-notfound-page): absolute links, so it works at any depth of the site.
+notfound_urls_prefix = "/" + html_baseurl.split("://", 1)[1].split("/", 1)[1]
+notfound_context = {
+    "title": "Page not found",
+    "pagetitle": "Page not found",  # the theme's print header; empty, it fails axe-core
+    "body": (
+        "<h1>Page not found</h1>\n<p>There is no page at this address. Start again from the "
+        f'<a href="{notfound_urls_prefix}index.html">table of contents</a> or search the book.</p>'
+    ),
+}
+
+# OpenGraph and Twitter cards (sphinxext-opengraph), a social image per page drawn from
+# the book's and the page's titles with matplotlib.
+ogp_site_url = html_baseurl
+ogp_site_name = meta.TITLE
+ogp_description_length = 200
+ogp_social_cards = {"enable": True, "line_color": "#436f3b"}
+ogp_enable_meta_description = True
 
 # -- EPUB ----------------------------------------------------------------------
 

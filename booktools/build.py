@@ -29,6 +29,8 @@ BUILD = ROOT / "_build"
 DOCTREES = BUILD / ".doctrees"
 WORK = BUILD / ".work"
 EDITIONS = ("html", "epub", "pdf")
+# The default order: the HTML last, so it can offer the EPUB and PDF just built (booktools.html).
+DEFAULT_ORDER = ("epub", "pdf", "html")
 BUILDER = {"html": "html", "epub": "epub", "pdf": "latex"}
 
 
@@ -167,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown edition {unknown[0]!r}: choose from {', '.join(EDITIONS)}")
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     try:
-        for edition in args.editions or EDITIONS:
+        for edition in args.editions or DEFAULT_ORDER:
             build(edition, quiet=args.quiet)
     except BuildError as exc:
         print(f"\n[build] FAILED: {exc}", file=sys.stderr)

@@ -1,0 +1,155 @@
+"""The HTML edition for readers and hosts: whole-book downloads, robots.txt.
+
+* Downloads: the PDF and EPUB editions that ``booktools.build`` published into
+  ``_build/pdf`` and ``_build/epub`` are copied into the site's ``_downloads/`` and linked,
+  with their sizes, from a "Download the book" menu in every page's header.  ``make`` builds
+  them before the HTML (``epub pdf html``).  ``make html`` alone links the last good editions
+  found there; an edition never built is left out of the menu and named in the build log.
+* The sizes go into ``html_context`` at config time, so Sphinx's build-info hash changes and
+  every page is rewritten when a download changes size, also in an incremental build.
+* ``robots.txt`` points crawlers at ``sitemap.xml`` (written by sphinx-sitemap).
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from markupsafe import Markup
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+DOWNLOADS_DIR = "_downloads"
+STATIC = Path(__file__).resolve().parent / "_static"
+
+
+def human_size(size: int) -> str:
+    """Size the way a reader compares downloads: "2.4 MB", "380 kB" (SI units)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} kB"
+
+
+def find_downloads(config: Config) -> list[dict[str, Any]]:
+    """The editions to offer, as they are now on disk; missing ones are logged and left out."""
+    found = []
+    for label, path_str in config.book_downloads:
+        path = Path(path_str)
+        if not path.is_file():
+            logger.info(
+                "[html] no %s edition at %s yet: the HTML links no %s "
+                "(run `make` to build every edition, the HTML last)", label, path, label,
+            )
+            continue
+        size = path.stat().st_size
+        found.append({"label": label, "name": path.name, "source": str(path),
+                      "size": size, "size_text": human_size(size)})
+    return found
+
+
+def on_config_inited(app: Sphinx, config: Config) -> None:
+    config.html_context = {**config.html_context, "book_downloads": find_downloads(config)}
+
+
+def is_html_site(app: Sphinx) -> bool:
+    """True for the website builders, false for the EPUB (which shares the HTML machinery)."""
+    return app.builder.format == "html" and not app.builder.name.startswith("epub")
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    """The site's own CSS and JS, for the website only: the EPUB keeps its own styles."""
+    if not is_html_site(app):
+        return
+    app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+    app.add_css_file("icons.css")  # the theme's icons without fontawesome.js (booktools.icons)
+    app.add_css_file("book.css")
+    app.add_js_file("footnotes.js", loading_method="defer")
+
+
+def label_toc_toggles(app: Sphinx, pagename: str, templatename: str,
+                      context: dict[str, Any], doctree: Any) -> None:
+    """Name the sidebar's expand/collapse toggles.
+
+    pydata-sphinx-theme writes each toggle as a ``<summary>`` holding only a chevron icon,
+    which has no accessible name (axe-core "summary-name", WCAG 4.1.2); the theme builds it
+    in Python, so no template can fix it: we label it after the part it opens.
+    """
+    generate = context.get("generate_toctree_html")
+    if not is_html_site(app) or generate is None:
+        return
+
+    @functools.wraps(generate)
+    def labelled(*args: Any, **kwargs: Any) -> Markup:
+        soup = BeautifulSoup(str(generate(*args, **kwargs)), "html.parser")
+        for summary in soup.find_all("summary"):
+            if summary.get_text(strip=True) or summary.get("aria-label"):
+                continue
+            item = summary.find_parent("li")
+            link = item.find("a") if item else None
+            name = link.get_text(" ", strip=True) if link else "this section"
+            summary["aria-label"] = f"Show or hide the contents of {name}"
+        return Markup(str(soup))
+
+    context["generate_toctree_html"] = labelled
+
+
+def add_download_menu(app: Sphinx, pagename: str, templatename: str,
+                      context: dict[str, Any], doctree: Any) -> None:
+    """Add the "Download the book" menu to sphinx-book-theme's header buttons."""
+    downloads = context.get("book_downloads") or []
+    if not is_html_site(app) or not downloads or "header_buttons" not in context:
+        return
+    root = context["pathto"](DOWNLOADS_DIR, 1)
+    context["header_buttons"].insert(0, {
+        "type": "group",
+        "tooltip": "Download the whole book",
+        "icon": "fa-solid fa-download",
+        "label": "download-book",
+        "buttons": [
+            {
+                "type": "link",
+                "url": f"{root}/{d['name']}",
+                "text": f"{d['label']} ({d['size_text']})",
+                "tooltip": f"The whole book as {d['label']}, {d['size_text']}",
+                "icon": "fa-solid fa-file-pdf" if d["label"] == "PDF" else "fa-solid fa-book",
+                "label": f"download-{d['label'].lower()}",
+            }
+            for d in downloads
+        ],
+    })
+
+
+def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the downloads into the site and write robots.txt."""
+    if exception is not None or not is_html_site(app):
+        return
+    outdir = Path(app.outdir)
+    target = outdir / DOWNLOADS_DIR
+    target.mkdir(exist_ok=True)
+    for d in app.config.html_context.get("book_downloads", []):
+        source = Path(d["source"])
+        if source.stat().st_size != d["size"]:
+            # Changed between config time and now: the menu would show a wrong size.
+            raise RuntimeError(f"{source} changed during the HTML build; build again")
+        shutil.copyfile(source, target / d["name"])
+    sitemap = f"{app.config.html_baseurl.rstrip('/')}/{app.config.sitemap_filename}"
+    (outdir / "robots.txt").write_text(
+        f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n", encoding="utf-8"
+    )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("book_downloads", [], "html", types=[list])
+    app.connect("config-inited", on_config_inited)
+    app.connect("builder-inited", on_builder_inited)
+    # After sphinx-book-theme's own buttons (priority 501), so ours comes first in the list.
+    app.connect("html-page-context", add_download_menu, priority=600)
+    app.connect("html-page-context", label_toc_toggles, priority=600)
+    app.connect("build-finished", on_build_finished)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
