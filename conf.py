@@ -252,5 +252,5 @@ if "SOURCE_DATE_EPOCH" in os.environ:
     import datetime as _dt
 
     today = _dt.datetime.fromtimestamp(
-        int(os.environ["SOURCE_DATE_EPOCH"]), tz=_dt.timezone.utc
+        int(os.environ["SOURCE_DATE_EPOCH"]), tz=_dt.UTC
     ).strftime("%-d %B %Y")

@@ -41,7 +41,11 @@ ICONS = {
 def icon_paths(js: str, name: str) -> tuple[int, int, str]:
     """Width, height and SVG path of *name*; the last pack in the file (solid) wins."""
     key = re.escape(name)
-    pattern = rf'(?:"{key}"|\b{key.replace("-", "_")}):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","(M[^"]+)"\]'
+    alias = key.replace("-", "_")
+    pattern = (
+        rf'(?:"{key}"|\b{alias}):'
+        r'\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","(M[^"]+)"\]'
+    )
     found = list(re.finditer(pattern, js))
     if not found:
         raise SystemExit(f"{FONTAWESOME}: no icon {name!r}; update ICONS in {__file__}")
@@ -72,7 +76,8 @@ def css() -> str:
     ]
     for cls, name in sorted(ICONS.items()):
         w, h, path = icon_paths(js, name)
-        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'><path d='{path}'/></svg>"
+        svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'>"
+               f"<path d='{path}'/></svg>")
         data = quote(svg, safe=" /:=',.-")
         out.append(f'.fa-{cls} {{ --bk-icon: url("data:image/svg+xml,{data}"); }}')
     return "\n".join(out) + "\n"
