@@ -129,6 +129,20 @@ def run_latex(latexdir: Path) -> Path:
     return pdf
 
 
+def check_bibliography(bib: Path = ROOT / "references.bib") -> None:
+    """Stop before Sphinx when references.bib cannot be parsed.
+
+    pybtex would raise deep inside sphinxcontrib-bibtex, and the contributor would see a
+    traceback without the file's name; this names the file, the line and the fix.
+    """
+    from .bibcheck import read_bib
+
+    _, problems = read_bib(bib)
+    if problems:
+        raise BuildError("references.bib cannot be read:\n" + "\n".join(
+            problem.render(ROOT) for problem in problems))
+
+
 def build(edition: str, quiet: bool = False) -> Path:
     """Build one edition in its work folder and publish it; return the published path."""
     work = WORK / edition
@@ -169,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown edition {unknown[0]!r}: choose from {', '.join(EDITIONS)}")
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     try:
+        check_bibliography()
         for edition in args.editions or DEFAULT_ORDER:
             build(edition, quiet=args.quiet)
     except BuildError as exc:

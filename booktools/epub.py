@@ -297,9 +297,25 @@ def collect_pages(app: Sphinx) -> Any:
 
 def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                      doctree: Any) -> None:
-    """The cover page's template needs the title for its image description."""
-    if app.builder.name == "epub" and templatename == "epub-cover.html":
+    """The cover page's template needs the title for its image description.
+
+    Pages carry no per-page date from git (sphinx-last-updated-by-git, loaded for the
+    website): the EPUB's one date is the package's, from SOURCE_DATE_EPOCH, so the file
+    is the same whether it is built in a git checkout or from a copy of the sources.
+    """
+    if app.builder.name != "epub":
+        return
+    if templatename == "epub-cover.html":
         context.update(page_context(app))
+    context["last_updated"] = None
+    context["metatags"] = re.sub(
+        r'\s*<meta property="article:modified_time"[^>]*/>', "", context.get("metatags", "")
+    ).rstrip()
+
+
+def _use_epub_translator(app: Sphinx) -> None:
+    if app.builder.name == "epub":
+        app.set_translator("epub", BookEpubTranslator, override=True)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -313,8 +329,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     app.add_post_transform(MarkHungarian)
     app.add_builder(BookEpubBuilder, override=True)
-    app.set_translator("epub", BookEpubTranslator, override=True)
+    # Registered only when the EPUB is built: a translator registered for any builder makes
+    # pydata-sphinx-theme wrap only the registered ones, and the website would lose the
+    # theme's own HTML (aria-level on captions among it).  Before the theme's handler.
+    app.connect("builder-inited", _use_epub_translator, priority=300)
     app.add_html_theme("book-epub", str(HERE / "epub_theme"))
     app.connect("html-collect-pages", collect_pages)
-    app.connect("html-page-context", add_page_context)
+    # After sphinx-last-updated-by-git's handler (priority 500), which adds the dates.
+    app.connect("html-page-context", add_page_context, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -53,7 +53,9 @@ VENV_BIN = Path(sys.executable).parent
 
 #: Files of the HTML edition that are not pages: sphinx-book-theme copies its Jinja
 #: macro templates (``{{ pathto(...) }}`` links, never rendered) into ``_static``.
-HTML_SKIP = ("_static/",)
+#: The 404 page's links are absolute for the host (``/book/...``, so that it works at any
+#: depth); tests/test_html_browser.py follows them through a local server instead.
+HTML_SKIP = ("_static/", "404.html")
 #: Attributes that link to another file or to a fragment.
 LINK_ATTRS = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src",
               "source": "src", "iframe": "src", "image": "href", "use": "href"}
@@ -166,7 +168,8 @@ def lychee_problems(html_dir: Path, book: Path, *options: str) -> list[Problem]:
     """lychee's verdict on the links of the HTML edition (offline unless told otherwise)."""
     options = options or ("--offline", "--include-fragments")
     cmd = [tool("lychee"), *options, "--no-progress", "--format", "json",
-           "--exclude-path", str(html_dir / "_static"), str(html_dir)]
+           *(arg for skip in HTML_SKIP for arg in ("--exclude-path", str(html_dir / skip))),
+           str(html_dir)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     try:
         report = json.loads(proc.stdout)

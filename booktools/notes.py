@@ -213,6 +213,15 @@ def _cache_pybtex_plugin_lookups() -> None:
     pybtex.plugin._booktools_cached = True
 
 
+def _use_epub_translator(app: Sphinx) -> None:
+    if app.builder.name == "epub" and "epub" not in app.registry.translators:
+        app.set_translator("epub", EpubNotesTranslator)
+
+
+def _copy_fingerprint(app: Sphinx, config: object) -> None:
+    config.booktools_fingerprint_pages = config.booktools_fingerprint  # type: ignore[attr-defined]
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     _cache_pybtex_plugin_lookups()
     app.setup_extension("sphinxcontrib.bibtex")
@@ -220,8 +229,13 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_role("footcite", role, override=True)
     for name in ("p", "ps", "t", "ts", "ct", "cts"):
         app.add_role_to_domain("footcite", name, role, override=True)
-    app.set_translator("epub", EpubNotesTranslator, override=True)
+    # Only for the EPUB builder, and before the theme's handler (see booktools.epub).
+    app.connect("builder-inited", _use_epub_translator, priority=400)
     # conf.py sets this to a hash of booktools' sources: when the extensions change,
     # the cached parse is stale and every chapter is read again.
     app.add_config_value("booktools_fingerprint", "", "env")
+    # The same hash at the 'html' level: the website and the EPUB write their pages again
+    # even when another builder of the same run has already re-read the chapters.
+    app.add_config_value("booktools_fingerprint_pages", "", "html")
+    app.connect("config-inited", _copy_fingerprint)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

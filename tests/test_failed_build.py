@@ -39,3 +39,24 @@ def test_fixed_key_builds_and_replaces_the_edition(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "last good edition" not in (good_html / "index.html").read_text()
     assert "Bill Lomax" in (good_html / "01-chapter.html").read_text()
+
+
+def test_malformed_bibtex_names_file_and_line_and_keeps_last_good_edition(tmp_path):
+    project = make_project(tmp_path, "broken-citation")
+    chapter = project / "book" / "01-chapter.md"
+    chapter.write_text(chapter.read_text().replace("lomax1976hungry", "lomax1976hungary"))
+    bib = project / "references.bib"
+    text = bib.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    # A field without its '=': the entry starts on the line after the last one.
+    broken_line = text.count("\n") + 2
+    bib.write_text(text + "@book{broken1999x,\n  title {x}\n}\n", encoding="utf-8")
+    good_html = project / "_build" / "html"
+    good_html.mkdir(parents=True)
+    (good_html / "index.html").write_text("last good edition")
+
+    proc = run_build(project, "html")
+
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert f"references.bib:{broken_line}: BibTeX syntax error" in proc.stderr
+    assert (good_html / "index.html").read_text() == "last good edition"

@@ -68,11 +68,18 @@ def check_config(app: Sphinx) -> None:
             )
 
 
+def _use_latex_translator(app: Sphinx) -> None:
+    if app.builder.name == "latex":
+        app.set_translator("latex", BookLaTeXTranslator, override=True)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("book_document_metadata", "", "env", types=[str])
     app.add_config_value("book_frontmatter", [], "env", types=[list])
     app.add_config_value("book_mainmatter_start", "", "env", types=[str])
     app.add_config_value("book_backmatter_start", "", "env", types=[str])
-    app.set_translator("latex", BookLaTeXTranslator)
+    # Registered only for the LaTeX builder: any registered translator stops
+    # pydata-sphinx-theme from wrapping the website's own (see booktools.epub).
+    app.connect("builder-inited", _use_latex_translator, priority=300)
     app.connect("builder-inited", check_config)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
