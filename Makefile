@@ -38,6 +38,10 @@ test: setup ## Run the whole test suite (builds what it needs)
 check: $(SETUP) ## Fast check of an edit: references, HTML build and its links (no PDF)
 	$(PYTHON) -m pytest -m "not slow"
 
+bench: $(SETUP) ## Time the build against pandoc and Jupyter Book 1 (installs them first; BENCH_ARGS=...)
+	@bash benchmarks/setup.sh
+	$(PYTHON) benchmarks/run.py $(BENCH_ARGS)
+
 serve: $(SETUP) ## Live-reload preview of the HTML edition at http://127.0.0.1:8000
 	.venv/bin/sphinx-autobuild -c . book _build/.serve --host 127.0.0.1 --port 8000 -n
 
