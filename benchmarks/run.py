@@ -13,6 +13,7 @@ Books: ``real`` (this book), ``xN`` (synthetic, N times the story, see ``books.p
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import re
@@ -141,9 +142,11 @@ def cases_for(name: str, dirs: dict[str, Path], editions: list[str], peers: bool
     def clean(_run: int) -> None:
         shutil.rmtree(ours / "_build", ignore_errors=True)
 
+    edits = itertools.count(1)
+
     def edit(run: int) -> None:
-        chapter.write_text(original + f"\nThe benchmark added this sentence, run {run}.\n",
-                           "utf-8")
+        # A new sentence each time: an edit case must never see the text of an earlier one.
+        chapter.write_text(original + f"\nThe benchmark added sentence {next(edits)}.\n", "utf-8")
 
     def clean_dir(path: Path) -> Callable[[int], None]:
         return lambda _run: shutil.rmtree(path, ignore_errors=True)
@@ -307,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
                     res.peaks_mb.append(peak)
                     print(f"[bench] {name} run {run}: {case.row} [{case.who}] {seconds:.2f} s, "
                           f"{peak:.0f} MB", flush=True)
+                    # Written after every command, so a long run interrupted keeps its figures.
+                    args.out.parent.mkdir(parents=True, exist_ok=True)
+                    args.out.write_text(table(results, meta_lines), "utf-8")
         text = table(results, meta_lines)
     except BenchError as exc:
         print(f"[bench] FAILED: {exc}", file=sys.stderr)
