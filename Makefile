@@ -52,6 +52,10 @@ check: $(SETUP) ## Fast check of an edit: references, images, HTML build and its
 linkcheck: html ## Check every external URL of the HTML edition (online; never in make test)
 	$(PYTHON) -m booktools.linkcheck external
 
+bench: $(SETUP) ## Time the build against pandoc and Jupyter Book 1 (installs them first; BENCH_ARGS=...)
+	@bash benchmarks/setup.sh
+	$(PYTHON) benchmarks/run.py $(BENCH_ARGS)
+
 serve: $(SETUP) ## Live-reload preview of the HTML edition at http://127.0.0.1:8000
 	.venv/bin/sphinx-autobuild -c . book _build/.serve --host 127.0.0.1 --port 8000 -n
 
