@@ -127,14 +127,18 @@ notfound_context = {
     ),
 }
 
-# OpenGraph and Twitter cards (sphinxext-opengraph), a social image per page drawn from
-# the book's and the page's titles with matplotlib.
+# OpenGraph and Twitter cards (sphinxext-opengraph) with one image for the whole book,
+# drawn from its title by booktools.cover when the site is built (booktools.html).
+# Per-page cards (matplotlib, sphinxext-opengraph's own) cost 3.4 s of a 15 s build.
 ogp_site_url = html_baseurl
 ogp_site_name = meta.TITLE
 ogp_description_length = 200
-# Cards drawn offline with matplotlib in the book's sans face (Roboto Flex, the default,
-# has no bold weight installed and matplotlib complains on every page).
-ogp_social_cards = {"enable": True, "line_color": "#436f3b", "font": "Linux Biolinum O"}
+ogp_image = f"{html_baseurl}_images/social-card.png"
+ogp_image_alt = f"{meta.TITLE}: {meta.SUBTITLE}"
+ogp_social_cards = {"enable": False}
+# A large preview on sites that read Twitter's card tags (the extension adds it only with
+# its own per-page cards).
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image" />']
 ogp_enable_meta_description = True
 
 # -- EPUB ----------------------------------------------------------------------

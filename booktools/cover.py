@@ -66,6 +66,34 @@ def draw_cover() -> Image.Image:
     return img
 
 
+def draw_social_card() -> Image.Image:
+    """The 1200×630 card that link previews show: the cover's flag, year and title."""
+    width, height = 1200, 630
+    img = Image.new("RGB", (width, height), WHITE)
+    draw = ImageDraw.Draw(img)
+    band = height // 7
+    draw.rectangle((0, 0, width, band), fill=RED)
+    draw.rectangle((0, height - band, width, height), fill=GREEN)
+
+    def centred(y: int, text: str, font: ImageFont.FreeTypeFont) -> int:
+        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+        draw.text(((width - (right - left)) / 2 - left, y - top), text, font=font, fill=INK)
+        return y + (bottom - top)
+
+    year, _, rest = meta.TITLE.partition(":")
+    y = centred(band + 60, year.strip(), _font("LinLibertine_RB.otf", 150))
+    y = centred(y + 40, rest.strip(), _font("LinLibertine_R.otf", 70))
+    centred(y + 40, meta.SUBTITLE.replace("'", "\u2019"), _font("LinLibertine_RI.otf", 44))
+    return img
+
+
+def write_social_card(path: Path) -> Path:
+    """Write the link-preview card to *path*; the same bytes for the same title."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draw_social_card().save(path, format="PNG", optimize=True)
+    return path
+
+
 def write_cover(path: Path) -> Path:
     """Write the cover PNG to *path* (folders made as needed); return *path*."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,9 +23,13 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from .cover import write_social_card
+
 logger = logging.getLogger(__name__)
 
 DOWNLOADS_DIR = "_downloads"
+#: The book's link-preview image, in the site (conf.py's ogp_image points at it).
+SOCIAL_CARD = "_images/social-card.png"
 STATIC = Path(__file__).resolve().parent / "_static"
 
 
@@ -138,6 +142,8 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
             # Changed between config time and now: the menu would show a wrong size.
             raise RuntimeError(f"{source} changed during the HTML build; build again")
         shutil.copyfile(source, target / d["name"])
+    # One link-preview card for the whole book, drawn from its title (conf.py: ogp_image).
+    write_social_card(outdir / SOCIAL_CARD)
     sitemap = f"{app.config.html_baseurl.rstrip('/')}/{app.config.sitemap_filename}"
     (outdir / "robots.txt").write_text(
         f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n", encoding="utf-8"

@@ -257,6 +257,9 @@ class NotesStyle(BaseStyle):
             yield self.format_entry("", entry)
 
     def format_bibliography(self, entry: Entry) -> Text:
+        return _formatted(self._format_bibliography, entry)
+
+    def _format_bibliography(self, entry: Entry) -> Text:
         names = _names_bibliography(entry)
         title = _title(entry)
         sentences: list[Text] = []
@@ -312,11 +315,17 @@ class NotesStyle(BaseStyle):
         return body
 
     def _short_note(self, entry: Entry) -> Text:
+        return _formatted(self._format_short_note, entry)
+
+    def _full_note(self, entry: Entry) -> Text:
+        return _formatted(self._format_full_note, entry)
+
+    def _format_short_note(self, entry: Entry) -> Text:
         names = _names_short(entry)
         title = _title(entry, short=True)
         return _join([names, title])
 
-    def _full_note(self, entry: Entry) -> Text:
+    def _format_full_note(self, entry: Entry) -> Text:
         names = _names_note(entry)
         title = _title(entry)
         if entry.type == "article":
@@ -345,6 +354,30 @@ class NotesStyle(BaseStyle):
             pieces.append(kind)
         head = _join(pieces)
         return Text(head, " (", _place_publisher_year(entry), ")")
+
+
+_FORMATTED: dict[tuple[str, tuple], Text] = {}
+
+
+def _signature(entry: Entry) -> tuple:
+    """Everything a form depends on: an edited entry gets a new signature."""
+    persons = tuple((role, tuple(str(p) for p in people))
+                    for role, people in sorted(entry.persons.items()))
+    return entry.key, entry.type, tuple(sorted(entry.fields.items())), persons
+
+
+def _formatted(method, entry: Entry) -> Text:
+    """Each form of each entry is made once per process.
+
+    A book cites some hundred works in over a thousand notes, and sphinxcontrib-bibtex
+    formats every bibliography entry again on every build: building a form from the
+    fields is most of the time the notes cost.  pybtex Text is not changed by rendering
+    or by being wrapped, so one object can serve every note.
+    """
+    key = (method.__name__, _signature(entry))
+    if key not in _FORMATTED:
+        _FORMATTED[key] = method(entry)
+    return _FORMATTED[key]
 
 
 def _sentences(parts: Sequence[Text]) -> Text:

@@ -64,12 +64,21 @@ def test_html_page_has_canonical_url_social_card_and_contributor_links(html_dir,
     assert re.search(r"Last updated on \d{1,2} [A-Z][a-z]+ \d{4}", page.get_text(" "))
 
 
-def test_html_social_image_is_a_png_drawn_for_the_page(html_dir):
+def test_html_social_image_is_the_card_drawn_from_the_title(html_dir):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from booktools import cover
+
     page = soup(html_dir / "04-petofi-circle.html")
     image = page.find("meta", property="og:image")["content"]
     data = (html_dir / image[len(BASEURL):]).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(data) > 10_000  # a drawn card, not an empty placeholder
+    card = Image.open(BytesIO(data))
+    assert card.size == (1200, 630)  # the size link previews expect
+    assert card.tobytes() == cover.draw_social_card().tobytes()
+    assert page.find("meta", property="og:image:alt")["content"].startswith("1956")
 
 
 def test_html_404_page_uses_absolute_links(html_dir):
