@@ -106,6 +106,7 @@ CITE = re.compile(r"\{footcite(?::\w+)?\}`([^`]*)`")
 CITE_ITEM = re.compile(r"^\s*(?:\{[^}]*\})?([^{}\s]+)(?:\{([^}]*)\})?\s*$")
 ROLE_TEXT = re.compile(r"\{(?:index|term)\}`([^`<]*?)(?:\s*<[^`]*>)?`")
 GLOSSARY = re.compile(r"```\{glossary\}\n(.*?)```\n", re.DOTALL)
+FIGURE = re.compile(r"```\{figure\}[^\n]*\n.*?```\n", re.DOTALL)
 
 
 def _pandoc_cite(m: re.Match[str]) -> str:
@@ -133,6 +134,8 @@ def _pandoc_glossary(m: re.Match[str]) -> str:
 def myst_to_pandoc(text: str) -> str:
     """One MyST chapter as pandoc Markdown with the same words and citations."""
     text = GLOSSARY.sub(_pandoc_glossary, text)
+    # Our figures are drawn by a Sphinx extension; pandoc's copy goes without them.
+    text = FIGURE.sub("", text)
     text = TOCTREE.sub("", text)
     text = text.replace("```{footbibliography}\n```\n", "")
     text = text.replace("```{bibliography}\n", "::: {#refs}\n").replace("```{bibliography}", "")
@@ -200,6 +203,11 @@ def to_jupyter_book(book: Path, bib: Path, dest: Path, title: str, author: str) 
             cm[1] for cm in map(CITE_ITEM.match, m[1].split(",")) if cm) + "`", text)
         (dest / path.name).write_text(text, "utf-8")
     (dest / "_toc.yml").write_text("\n".join(toc) + "\n", "utf-8")
+    # The figures our extension draws at build time, drawn once for Jupyter Book's copy.
+    if (book / "data").is_dir():
+        from booktools import figures
+
+        figures.draw_all(dest / "_figures", book / "data")
     (dest / "_config.yml").write_text(JB_CONFIG.format(title=title, author=author), "utf-8")
     (dest / "references.bib").write_text(stock_style_bib(bib), "utf-8")
     return dest
