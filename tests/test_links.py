@@ -8,7 +8,6 @@ external check runs against a local server here: the real one is ``make linkchec
 from __future__ import annotations
 
 import http.server
-import shutil
 import subprocess
 import sys
 import threading
@@ -16,27 +15,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import BOOK, ROOT
+from conftest import BOOK, ROOT, make_project
 
 from booktools import linkcheck
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def render(problems, base: Path = ROOT) -> list[str]:
     return [p.render(base) for p in problems]
-
-
-def make_project(tmp_path: Path, fixture: str) -> Path:
-    """A copy of the project (conf.py, references.bib, booktools) around a fixture book."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("conf.py", "references.bib"):
-        shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "booktools", project / "booktools",
-                    ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
-    shutil.copytree(FIXTURES / fixture, project / "book")
-    return project
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
