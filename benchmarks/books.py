@@ -71,7 +71,7 @@ def synthesize(src: Path, dest: Path, scale: int) -> Path:
             text = head + "".join(
                 f"```{{toctree}}\n:maxdepth: 2\n:caption: {caption}\n\n" + "\n".join(docs) + "\n```\n\n"
                 for caption, docs in [("Front matter", [FRONT]), ("The story", parts),
-                                      ("Reference", ["part-4-reference"])]
+                                      ("Back matter", ["part-4-reference"])]
             )
         (dest / path.name).write_text(text, "utf-8")
     return dest
