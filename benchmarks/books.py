@@ -107,6 +107,9 @@ CITE_ITEM = re.compile(r"^\s*(?:\{[^}]*\})?([^{}\s]+)(?:\{([^}]*)\})?\s*$")
 ROLE_TEXT = re.compile(r"\{(?:index|term)\}`([^`<]*?)(?:\s*<[^`]*>)?`")
 GLOSSARY = re.compile(r"```\{glossary\}\n(.*?)```\n", re.DOTALL)
 FIGURE = re.compile(r"```\{figure\}[^\n]*\n.*?```\n", re.DOTALL)
+#: Any other directive left after the conversions: our data-driven back matter
+#: (timeline table, people, places) is built by Sphinx extensions pandoc does not have.
+DIRECTIVE = re.compile(r"^```\{[\w-]+\}[^\n]*\n.*?^```\n", re.DOTALL | re.MULTILINE)
 
 
 def _pandoc_cite(m: re.Match[str]) -> str:
@@ -143,6 +146,7 @@ def myst_to_pandoc(text: str) -> str:
     text = LABEL.sub("", text)
     text = REF.sub(lambda m: m[1] or m[3], text)
     text = ROLE_TEXT.sub(r"\1", text)
+    text = DIRECTIVE.sub("", text)
     return CITE.sub(_pandoc_cite, text)
 
 

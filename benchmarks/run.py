@@ -117,6 +117,8 @@ def make_books(name: str) -> dict[str, Path]:
             # References to chapters left out become plain text.
             text = books.REF.sub(lambda m: m[1] or m[3], text)
             (book / f"{doc}.md").write_text(text, "utf-8")
+        # The glossary page is drawn from the data files (booktools.backmatter).
+        shutil.copytree(src / "data", book / "data")
         head = (src / "index.md").read_text("utf-8").split("```{toctree}")[0]
         (book / "index.md").write_text(
             head + "```{toctree}\n:maxdepth: 1\n\n01-war-and-takeover\n92-glossary\n```\n", "utf-8")

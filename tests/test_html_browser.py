@@ -104,6 +104,11 @@ def watch_requests(page: Page, allowed_origin: str) -> list[str]:
 
 
 def axe_violations(page: Page) -> list[str]:
+    # Measure the settled page: the theme fades colours in when it applies a mode, and a
+    # contrast measured mid-transition is neither what a reader sees nor repeatable.
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000
+    )
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     return [
