@@ -124,6 +124,18 @@ def make_project(tmp_path: Path, book: str) -> Path:
     return project
 
 
+#: What a planted "last good" HTML edition holds; a failed build must leave it as it is.
+LAST_GOOD = "last good edition"
+
+
+def plant_last_good_html(project: Path) -> Path:
+    """Stand in for an earlier successful build: ``_build/html/index.html``; return it."""
+    page = project / "_build" / "html" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(LAST_GOOD)
+    return page
+
+
 def run_build(project: Path, *editions: str) -> subprocess.CompletedProcess[str]:
     """Build *editions* of a fixture project the way a contributor does."""
     return subprocess.run(

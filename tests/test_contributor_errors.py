@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_build
+from conftest import make_project, plant_last_good_html, run_build
 
 # fixture -> (where, what Sphinx or booktools says, how to fix it)
 CASES = {
@@ -41,9 +41,7 @@ CASES = {
 def test_fault_fails_with_file_line_and_fix(tmp_path: Path, fixture: str) -> None:
     where, what, fix = CASES[fixture]
     project = make_project(tmp_path, fixture)
-    good = project / "_build" / "html" / "index.html"
-    good.parent.mkdir(parents=True)
-    good.write_text("last good edition")
+    good = plant_last_good_html(project)
 
     proc = run_build(project, "html")
 

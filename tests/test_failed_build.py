@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import make_project, run_build
+from conftest import make_project, plant_last_good_html, run_build
 
 
 def test_unknown_key_fails_names_file_and_line_and_keeps_last_good_edition(tmp_path):
     project = make_project(tmp_path, "broken-citation")
     # The last good editions, from an earlier successful build.
-    good_html = project / "_build" / "html"
-    good_html.mkdir(parents=True)
-    (good_html / "index.html").write_text("last good edition")
+    good_html = plant_last_good_html(project).parent
     good_epub = project / "_build" / "epub" / "hungary-1956.epub"
     good_epub.parent.mkdir(parents=True)
     good_epub.write_bytes(b"last good epub")
@@ -30,9 +28,7 @@ def test_fixed_key_builds_and_replaces_the_edition(tmp_path):
     project = make_project(tmp_path, "broken-citation")
     chapter = project / "book" / "01-chapter.md"
     chapter.write_text(chapter.read_text().replace("lomax1976hungry", "lomax1976hungary"))
-    good_html = project / "_build" / "html"
-    good_html.mkdir(parents=True)
-    (good_html / "index.html").write_text("last good edition")
+    good_html = plant_last_good_html(project).parent
 
     proc = run_build(project, "html")
 
@@ -50,9 +46,7 @@ def test_malformed_bibtex_names_file_and_line_and_keeps_last_good_edition(tmp_pa
     # A field without its '=': the entry starts on the line after the last one.
     broken_line = text.count("\n") + 2
     bib.write_text(text + "@book{broken1999x,\n  title {x}\n}\n", encoding="utf-8")
-    good_html = project / "_build" / "html"
-    good_html.mkdir(parents=True)
-    (good_html / "index.html").write_text("last good edition")
+    good_html = plant_last_good_html(project).parent
 
     proc = run_build(project, "html")
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_build
+from conftest import make_project, plant_last_good_html, run_build
 
 # fixture -> [(file:line, words of the message)], every one of which must be printed.
 CASES = {
@@ -77,9 +77,7 @@ def warning_lines(output: str) -> list[str]:
 @pytest.mark.parametrize("fixture", sorted(CASES))
 def test_unsafe_construct_is_rejected_with_file_line_and_fix(tmp_path: Path, fixture: str) -> None:
     project = make_project(tmp_path, fixture)
-    good = project / "_build" / "html" / "index.html"
-    good.parent.mkdir(parents=True)
-    good.write_text("last good edition")
+    good = plant_last_good_html(project)
 
     proc = run_build(project, "html")
 
