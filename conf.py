@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -40,7 +39,7 @@ extensions = [
     "booktools.figures",  # map and timeline chart, drawn from book/data/
     "booktools.backmatter",  # timeline, people, places, glossary from book/data/
     "booktools.epub",  # EPUB builder, lang="hu" marking (booktools/epub.py)
-    "booktools.latex",  # front, main and back matter in the PDF (booktools/latex/)
+    "booktools.typst",  # the PDF edition, typeset with Typst (booktools/typst/)
     # The HTML edition for readers and hosts (see the HTML section below).
     "booktools.html",
     "sphinx_sitemap",
@@ -55,10 +54,7 @@ booktools_fingerprint = meta.source_fingerprint()
 nitpicky = True
 numfig = True
 exclude_patterns = ["_build", "**/.*", "data"]
-templates_path = [
-    "booktools/_templates",  # HTML theme overrides (booktools.html)
-    "booktools/latex/templates",  # latex.tex.jinja (\\DocumentMetadata)
-]
+templates_path = ["booktools/_templates"]  # HTML theme overrides (booktools.html)
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 0
@@ -174,84 +170,15 @@ epub_guide = (
     ("index", "genindex.xhtml", "Index"),
 )
 
-# -- LaTeX / PDF ---------------------------------------------------------------
-# A book, not a manual: LaTeX's book class under Sphinx's manual class, the design in
-# booktools/latex/hungary1956book.sty, front and back matter marked by booktools.latex.
-# The trim is 6 x 9 in; BOOK_PAPER=a4 or BOOK_PAPER=letter (make pdf-a4) prints on office paper.
+# -- PDF -----------------------------------------------------------------------
+# A book, typeset with Typst: booktools/typst/ holds the builder, the translator and the
+# design (book.typ).  The trim is 6 x 9 in; BOOK_PAPER=a4 or BOOK_PAPER=letter (make pdf-a4)
+# prints on office paper.  Dates come from SOURCE_DATE_EPOCH (set by booktools.build).
 
-BOOK_PAPER = os.environ.get("BOOK_PAPER", "6x9")
-_GEOMETRY = {
-    "6x9": "paperwidth=6in,paperheight=9in,top=0.75in,bottom=0.85in,inner=0.75in,outer=0.65in",
-    "a4": "a4paper,top=30mm,bottom=35mm,inner=32mm,outer=42mm",
-    "letter": "letterpaper,top=1.1in,bottom=1.3in,inner=1.2in,outer=1.6in",
-}
-# Type size for each paper (book class sizes): ~65 characters a line on each.
-_POINTSIZE = {"6x9": "10pt", "a4": "12pt", "letter": "12pt"}
-if BOOK_PAPER not in _GEOMETRY:
-    raise ValueError(f"BOOK_PAPER={BOOK_PAPER!r}: choose one of {', '.join(_GEOMETRY)}")
-
-latex_engine = "xelatex"
-latex_docclass = {"manual": "book"}
-latex_documents = [
-    (root_doc, f"{meta.BASENAME}.tex", meta.TITLE, meta.AUTHOR, "manual", True),
-]
-latex_toplevel_sectioning = "part"
-latex_show_urls = "no"
-latex_use_xindy = True
-latex_additional_files = [
-    "booktools/latex/hungary1956book.sty",
-    "booktools/latex/accents.xdy",  # index: Á with A, Ú with U
-]
-# \DocumentMetadata (booktools/latex/templates/latex.tex.jinja): the PDF/A-2b attempt.
-book_document_metadata = "pdfstandard=A-2b, pdfversion=1.7, lang=en-GB"
+book_paper = os.environ.get("BOOK_PAPER", "6x9")
 book_frontmatter = ["00-about-this-book"]
 book_mainmatter_start = "part-1-before-october"
 book_backmatter_start = "part-4-reference"
-# Fixed PDF dates and XMP instance id: from SOURCE_DATE_EPOCH (the last commit, set by
-# booktools.build), so two builds of one commit give the same bytes.
-_EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
-_PDF_DATE = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(_EPOCH))
-_PDF_INSTANCE = uuid.uuid5(uuid.NAMESPACE_URL, f"{meta.REPOSITORY_URL}#{_EPOCH}")
-_KEYWORDS = "Hungary, 1956, revolution, workers' councils, Imre Nagy, János Kádár, Cold War"
-latex_elements = {
-    "papersize": "",
-    "pointsize": _POINTSIZE[BOOK_PAPER],
-    "classoptions": ",twoside,openright",
-    "geometry": rf"\usepackage[{_GEOMETRY[BOOK_PAPER]},headsep=14pt,footskip=24pt]{{geometry}}",
-    "fncychap": "",  # chapter openings come from hungary1956book.sty
-    "fontpkg": r"""
-\setmainfont{Linux Libertine O}[Numbers=OldStyle]
-\setsansfont{Linux Biolinum O}[Numbers=OldStyle]
-\setmonofont{Linux Libertine Mono O}[Scale=0.9]
-""",
-    "babel": r"""\usepackage{polyglossia}\setmainlanguage[variant=british]{english}
-\setotherlanguage{hungarian}""",
-    "preamble": rf"""
-% A missing glyph is an error, not an empty box (Hungarian ő and ű included).
-\tracinglostchars=3
-\usepackage{{hungary1956book}}
-\AddToDocumentProperties[document]{{pdfcreationdate}}{{{_PDF_DATE}}}
-\AddToDocumentProperties[document]{{pdfmoddate}}{{{_PDF_DATE}}}
-\AddToDocumentProperties[hyperref]{{pdfmetadate}}{{{_PDF_DATE}}}
-\AddToDocumentProperties[hyperref]{{pdfdate}}{{{_PDF_DATE}}}
-\AddToDocumentProperties[hyperref]{{pdfinstanceid}}{{uuid:{_PDF_INSTANCE}}}
-\addto\captionsenglish{{\renewcommand{{\contentsname}}{{Contents}}}}
-\renewcommand{{\booksubtitle}}{{{meta.SUBTITLE.replace("'", "’")}}}
-\renewcommand{{\bookpublisher}}{{{meta.PUBLISHER}}}
-\renewcommand{{\bookyear}}{{{meta.YEAR}}}
-\renewcommand{{\bookurl}}{{{meta.REPOSITORY_URL}}}
-\renewcommand{{\bookedition}}{{Edition {meta.VERSION}}}
-\renewcommand{{\booklicence}}{{The text is licensed under the Creative Commons
-  Attribution-ShareAlike 4.0 International licence (CC BY-SA 4.0): you may copy, share and
-  adapt it if you credit the authors and share your changes under the same licence.}}
-\renewcommand{{\booktypeset}}{{Set in Linux Libertine with XeLaTeX from MyST Markdown by
-  Sphinx.}}
-\hypersetup{{pdftitle={{{meta.TITLE}}}, pdfauthor={{{meta.AUTHOR}}},
-  pdfsubject={{{meta.SUBTITLE.replace("'", "’")}}}, pdfkeywords={{{_KEYWORDS}}},
-  pdfcreator={{Sphinx and XeLaTeX}}, bookmarksnumbered=false, bookmarksopen=true}}
-""",
-    "printindex": r"\printindex",
-}
 
 # Reproducible output: dates come from SOURCE_DATE_EPOCH when it is set.
 if "SOURCE_DATE_EPOCH" in os.environ:

@@ -31,7 +31,7 @@ WORK = BUILD / ".work"
 EDITIONS = ("html", "epub", "pdf")
 # The default order: the HTML last, so it can offer the EPUB and PDF just built (booktools.html).
 DEFAULT_ORDER = ("epub", "pdf", "html")
-BUILDER = {"html": "html", "epub": "epub", "pdf": "latex"}
+BUILDER = {"html": "html", "epub": "epub", "pdf": "typst"}  # typst: booktools/typst/
 
 
 class BuildError(Exception):
@@ -93,40 +93,10 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def reproducible_tex_env() -> dict[str, str]:
-    """TeX's dates and the PDF's /ID from SOURCE_DATE_EPOCH, so two builds are identical.
-
-    xdvipdfmx reads SOURCE_DATE_EPOCH only when FORCE_SOURCE_DATE=1 (else it uses the clock).
-    """
-    return {"FORCE_SOURCE_DATE": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
-
-
 def pdf_name() -> str:
     """The published PDF's name: the 6x9 in trim by default, BOOK_PAPER=a4 beside it."""
     paper = os.environ.get("BOOK_PAPER", "6x9")
     return f"{meta.BASENAME}.pdf" if paper == "6x9" else f"{meta.BASENAME}-{paper}.pdf"
-
-
-def run_latex(latexdir: Path) -> Path:
-    """Typeset the LaTeX edition with latexmk; only the passes it needs."""
-    log = latexdir / "latexmk.log"
-    cmd = [
-        "latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
-        "-file-line-error", f"{meta.BASENAME}.tex",
-    ]
-    # The index options Sphinx's own latex Makefile exports, plus our rule that files
-    # accented letters with their base letter (booktools/latex/accents.xdy).
-    xindy = "-L english -C utf8 -M sphinx.xdy -M accents.xdy"
-    env = {**os.environ, "XINDYOPTS": xindy, **reproducible_tex_env()}
-    with log.open("w") as fh:
-        proc = subprocess.run(cmd, cwd=latexdir, stdout=fh, stderr=subprocess.STDOUT, env=env)
-    pdf = latexdir / f"{meta.BASENAME}.pdf"
-    if proc.returncode != 0 or not pdf.exists():
-        lines = log.read_text(errors="replace").splitlines()
-        errors = [ln for ln in lines if ln.startswith(("!", "./")) or ":" in ln and " Error" in ln]
-        detail = "\n".join((errors or lines)[-25:])
-        raise BuildError(f"LaTeX failed (full log: {log.relative_to(ROOT)}):\n{detail}")
-    return pdf
 
 
 def check_bibliography(bib: Path = ROOT / "references.bib") -> None:
@@ -164,7 +134,8 @@ def build(edition: str, quiet: bool = False) -> Path:
         published = BUILD / "epub" / f"{meta.BASENAME}.epub"
         publish_file(work / f"{meta.BASENAME}.epub", published)
     else:
-        pdf = run_latex(work)
+        # Typst compiled it in the builder; a Typst error is a build error above.
+        pdf = work / f"{meta.BASENAME}.pdf"
         published = BUILD / "pdf" / pdf_name()
         publish_file(pdf, published)
     print(f"[build] {edition}: {published.relative_to(ROOT)} "

@@ -1,0 +1,249 @@
+"""The PDF edition: a Sphinx builder that writes the book as Typst and compiles it.
+
+* The same doctrees as the HTML and EPUB editions (one parse in ``booktools.build``),
+  assembled into one document as Sphinx's LaTeX builder does (``inline_all_toctrees``),
+  then written by :class:`~booktools.typst.translator.TypstTranslator`.
+* Compiled in this process by the ``typst`` package, with the fonts built into Typst
+  and those shipped inside Python packages only (never the system's), the date from
+  SOURCE_DATE_EPOCH, and the build folder as Typst's root: the same bytes on every
+  machine, and not even the template can read a file outside the build folder.
+* Exported as PDF/UA-1 and PDF/A-2a together: tagged (headings, lists, tables, figures
+  with alt text, notes), and Typst refuses to write a file that breaks either standard.
+* A Typst error is reported at the chapter file and line the failing Typst line came
+  from (a map kept while writing), with Typst's message and hints, never a bare trace.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterable, Set
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from sphinx import addnodes
+from sphinx.builders import Builder
+from sphinx.environment.adapters.asset import ImageAdapter
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.console import darkgreen
+from sphinx.util.docutils import new_document
+from sphinx.util.nodes import inline_all_toctrees
+
+from .. import meta
+from .translator import Source, TypstTranslator, string
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE = HERE / "book.typ"
+#: The standards the PDF declares; Typst's exporter refuses a file that breaks one.
+PDF_STANDARDS = ["a-2a", "ua-1"]
+#: Paper sizes (BOOK_PAPER): Typst names and the template's settings for each.
+PAPERS = ("6x9", "a4", "letter")
+KEYWORDS = ["Hungary", "1956", "revolution", "workers' councils", "Imre Nagy",
+            "János Kádár", "Cold War"]
+
+
+def font_paths() -> list[str]:
+    """Fonts shipped inside Python packages: DejaVu Sans (matplotlib), for the figures' labels.
+
+    The book's own face, Libertinus Serif, is built into Typst.
+    """
+    import matplotlib
+
+    return [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")]
+
+
+class TypstPDFBuilder(Builder):
+    """Writes ``<basename>.typ`` and compiles ``<basename>.pdf`` in the output folder."""
+
+    name = "typst"
+    format = "typst"
+    epilog = __("The PDF is in %(outdir)s.")
+    supported_image_types = ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]
+    supported_remote_images = False
+    default_translator_class = TypstTranslator
+
+    def init(self) -> None:
+        self.docnames: set[str] = set()
+        paper = self.config.book_paper
+        if paper not in PAPERS:
+            from sphinx.errors import ConfigError
+
+            raise ConfigError(f"BOOK_PAPER={paper!r}: choose one of {', '.join(PAPERS)}")
+
+    def get_outdated_docs(self) -> str | Iterable[str]:
+        return "all documents"  # one PDF from all of them
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return "%" + docname
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        return self.get_target_uri(to, typ)
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        pass
+
+    def copy_assets(self) -> None:
+        pass
+
+    # -- the one document --------------------------------------------------------------
+
+    def assemble_doctree(self) -> nodes.document:
+        """The whole book as one doctree: the root page's toctrees, inlined, resolved."""
+        root = self.config.root_doc
+        tree = self.env.get_doctree(root)
+        book = new_document("<typst output>", get_default_settings())
+        section = nodes.section()
+        book += section
+        for toctree in list(tree.findall(addnodes.toctree)):
+            section += toctree
+        self.docnames = {root}
+        largetree = inline_all_toctrees(self, self.docnames, root, book, darkgreen, [root])
+        largetree["docname"] = root
+        self.env.resolve_references(largetree, root, self)
+        for pending in list(largetree.findall(addnodes.pending_xref)):
+            pending.replace_self(nodes.inline("", "", *pending.children))
+        return largetree
+
+    def write_documents(self, _docnames: Set[str]) -> None:
+        started = time.perf_counter()
+        doctree = self.assemble_doctree()
+        self.post_process_images(doctree)
+        translator = TypstTranslator(doctree, self)
+        doctree.walkabout(translator)
+        body, line_map = _join(translator.body)
+        out = Path(self.outdir)
+        shutil.copyfile(TEMPLATE, out / TEMPLATE.name)
+        self.copy_images()
+        main = out / f"{meta.BASENAME}.typ"
+        head = self.preamble()
+        text = head + body + "\n#bk-index()\n"
+        main.write_text(text, encoding="utf-8")
+        self.line_map = (head.count("\n"), line_map)
+        self.main = main
+        logger.info(f"[typst] wrote {main.name} ({time.perf_counter() - started:.1f} s)")
+
+    def preamble(self) -> str:
+        config = self.config
+        date = _book_date()
+        args = {
+            "title": meta.TITLE, "subtitle": meta.SUBTITLE.replace("'", "\u2019"),
+            "author": meta.AUTHOR, "publisher": meta.PUBLISHER, "year": str(meta.YEAR),
+            "url": meta.REPOSITORY_URL, "edition": f"Edition {meta.VERSION}", "date": date,
+            "paper": config.book_paper,
+        }
+        lines = [
+            "// Generated by booktools/typst (the PDF edition); edit the chapters, not this.",
+            f'#import "/{TEMPLATE.name}": *',
+            "#show: book.with(",
+            *(f"  {key}: {string(value)}," for key, value in args.items()),
+            f"  keywords: ({', '.join(string(k) for k in KEYWORDS)},),",
+            ")",
+            "",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def image_path(self, uri: str) -> str:
+        """Where an image of the doctree is inside Typst's root (the build folder)."""
+        name = self.images.get(uri, Path(uri).name)
+        return f"/images/{name}"
+
+    def copy_images(self) -> None:
+        """The images the book uses, into the build folder (Typst reads only from there).
+
+        A figure drawn with its labels as text (``NAME-text.svg`` beside ``NAME.svg``,
+        see booktools.figures) is used instead: the labels can then be searched and read.
+        """
+        target = Path(self.outdir) / "images"
+        target.mkdir(exist_ok=True)
+        for src, dest in self.images.items():
+            path = Path(self.srcdir) / src
+            text_version = path.with_name(f"{path.stem}-text{path.suffix}")
+            if text_version.exists():
+                path = text_version
+            data = path.read_bytes()
+            out = target / dest
+            if not out.exists() or out.read_bytes() != data:
+                out.write_bytes(data)
+
+    def figure_number(self, docname: str, figure: nodes.Element) -> str:
+        numbers = self.env.toc_fignumbers.get(docname, {}).get("figure", {})
+        for ident in figure.get("ids", []):
+            if ident in numbers:
+                return ".".join(str(n) for n in numbers[ident])
+        return ""
+
+    # -- compile -----------------------------------------------------------------------
+
+    def finish(self) -> None:
+        if not hasattr(self, "main"):
+            return
+        import typst
+
+        out = Path(self.outdir)
+        pdf = out / f"{meta.BASENAME}.pdf"
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+        started = time.perf_counter()
+        partial = pdf.with_name(f".{pdf.name}.part")
+        try:
+            typst.compile(
+                str(self.main), output=str(partial), root=str(out), font_paths=font_paths(),
+                ignore_system_fonts=True, pdf_standards=PDF_STANDARDS, timestamp=epoch,
+            )
+        except typst.TypstError as err:
+            partial.unlink(missing_ok=True)
+            self.report(err)
+            return
+        os.replace(partial, pdf)
+        logger.info(f"[typst] compiled {pdf.name} ({time.perf_counter() - started:.1f} s)")
+
+    def report(self, err: Any) -> None:
+        """A Typst error, at the chapter line its Typst line came from."""
+        diagnostic = getattr(err, "diagnostic", "") or str(err)
+        location: tuple[str, int] | None = None
+        for m in re.finditer(r"([^\s:]+\.typ):(\d+):(\d+)", diagnostic):
+            if Path(m.group(1)).name == self.main.name:
+                location = self.source_of(int(m.group(2)))
+                break
+        hints = "".join(f"\n  hint: {h}" for h in getattr(err, "hints", []) or [])
+        message = (f"Typst could not typeset the PDF: {getattr(err, 'message', err)}{hints}\n"
+                   f"  (generated file: {self.main}; the chapter text at this line is the "
+                   "likely cause: check its markup, or report the line in an issue)")
+        logger.error(message, location=location, type="typst", subtype="compile")
+
+    def source_of(self, typst_line: int) -> tuple[str, int] | None:
+        head, starts = self.line_map
+        index = bisect.bisect_right([s for s, _ in starts], typst_line - head - 1) - 1
+        if index < 0:
+            return None
+        return starts[index][1]
+
+
+def _join(pieces: list[str | Source]) -> tuple[str, list[tuple[int, tuple[str, int]]]]:
+    """The Typst text, and (line index, (source, line)) where each chapter block starts."""
+    out: list[str] = []
+    starts: list[tuple[int, tuple[str, int]]] = []
+    lines = 0
+    for piece in pieces:
+        if isinstance(piece, Source):
+            starts.append((lines, (piece.source, piece.line)))
+            continue
+        out.append(piece)
+        lines += piece.count("\n")
+    return "".join(out), starts
+
+
+def _book_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = time.gmtime(int(epoch)) if epoch else time.gmtime()
+    return f"{when.tm_mday} {time.strftime('%B %Y', when)}"
+
+
+_ = ImageAdapter

@@ -1,0 +1,51 @@
+"""The PDF's index entries: Sphinx's ``{index}`` entries as (entry, sub-entry) pairs.
+
+The page numbers come from Typst (the template queries where each entry landed); the
+sort keys come from here, so that an accented initial is filed with its base letter, as
+an English-language index does: ÁVH under A, Újpest under U, Poznań with the Ns.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: Letters that do not decompose into base letter + accent (Ł, Ø, ß ...), and their base.
+_BASE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
+                       "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe"})
+
+
+def fold(text: str) -> str:
+    """The sort form of *text*: accents dropped, case folded, punctuation kept last."""
+    plain = unicodedata.normalize("NFD", text.translate(_BASE))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return plain.casefold().lstrip("\"'‘’“”(«")
+
+
+def sort_key(text: str) -> str:
+    """Folded text, then the text itself, so "Pál" and "Pal" keep one stable order."""
+    return f"{fold(text)}\t{text}"
+
+
+def group_letter(text: str) -> str:
+    """The letter an entry is filed under: its base letter, or "Symbols" and "Numbers"."""
+    folded = fold(text)
+    first = folded[:1].upper()
+    if first.isalpha():
+        return first
+    return "Numbers" if first.isdigit() else "Symbols"
+
+
+def pairs(entry_type: str, value: str) -> list[tuple[str, str]]:
+    """The (entry, sub-entry) pairs one Sphinx index entry stands for."""
+    parts = [p.strip() for p in value.split(";")]
+    if entry_type == "single":
+        return [(parts[0], parts[1] if len(parts) > 1 else "")]
+    if entry_type == "pair" and len(parts) >= 2:
+        return [(parts[0], parts[1]), (parts[1], parts[0])]
+    if entry_type == "triple" and len(parts) >= 3:
+        a, b, c = parts[:3]
+        return [(a, f"{b} {c}"), (b, f"{c}, {a}"), (c, f"{a} {b}")]
+    if entry_type in ("see", "seealso") and len(parts) >= 2:
+        word = "see" if entry_type == "see" else "see also"
+        return [(parts[0], f"{word} {parts[1]}")]
+    return [(parts[0], "")]
