@@ -5,9 +5,9 @@
 * ``timeline-1956``: the events of ``timeline.csv`` that carry a chart label, 23 October
   to 14 November 1956.
 
-Each figure is written as SVG (HTML, EPUB) and PDF (LaTeX) into ``book/_figures/``;
-chapters include it as ``/_figures/NAME.*`` and Sphinx picks the format each builder
-supports.  Output is byte-reproducible (fixed SVG hash salt, no dates in the metadata)
+Each figure is written as SVG into ``book/_figures/``: ``NAME.svg`` with its labels drawn
+as outlines (HTML, EPUB) and ``NAME-text.svg`` with its labels as text (the PDF, set by
+Typst); chapters include it as ``/_figures/NAME.*``.  Output is byte-reproducible (fixed SVG hash salt, no dates in the metadata)
 and a file is rewritten only when its bytes change, so Sphinx's cache is not disturbed.
 """
 
@@ -33,7 +33,9 @@ FIGDIR = bookdata.ROOT / "book" / "_figures"
 #: File stems of the figures; booktools.linkcheck knows them as generated.
 MAP, TIMELINE = "hungary-map", "timeline-1956"
 OUTLINE = bookdata.DATA / "outline.geojson"
-FONT = ["Linux Biolinum O", "DejaVu Sans"]  # the book's sans; DejaVu ships with matplotlib
+# DejaVu Sans ships with matplotlib: the same figures on every machine, and a font the PDF
+# edition can embed (Typst reads no system fonts).
+FONT = ["DejaVu Sans"]
 INK, LAND, NEIGHBOUR, ACCENT = "#222222", "#f3ead8", "#e6e6e6", "#a3241b"
 
 RC = {
@@ -42,21 +44,25 @@ RC = {
     "font.size": 8,
     "svg.hashsalt": "hungary-1956",  # fixed ids: reproducible SVG
     "svg.fonttype": "path",  # glyphs as outlines: ő and ű look right in every reader
-    "pdf.fonttype": 3,  # Type 3 outlines: the OpenType (CFF) Biolinum embeds cleanly
     "axes.edgecolor": INK,
     "text.color": INK,
 }
 
 
 def _save(fig: Any, name: str, outdir: Path) -> list[Path]:
-    """Write NAME.svg and NAME.pdf, touching a file only when its bytes change."""
+    """Write NAME.svg and NAME-text.svg, touching a file only when its bytes change.
+
+    NAME.svg draws the glyphs as outlines (every web browser and e-reader shows ő and ű
+    alike); NAME-text.svg keeps the labels as text in DejaVu Sans, for the PDF edition,
+    where Typst embeds the font (shipped with matplotlib) so the labels can be searched,
+    copied and read aloud (booktools/typst/builder.py picks it).
+    """
     written = []
-    for fmt, meta in (("svg", {"Date": None, "Creator": None}),
-                      ("pdf", {"CreationDate": None, "ModDate": None, "Creator": None,
-                               "Producer": None})):
+    for suffix, fonttype in (("", "path"), ("-text", "none")):
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, metadata=meta)
-        target = outdir / f"{name}.{fmt}"
+        with plt.rc_context({"svg.fonttype": fonttype}):
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        target = outdir / f"{name}{suffix}.svg"
         if not target.exists() or target.read_bytes() != buf.getvalue():
             target.write_bytes(buf.getvalue())
         written.append(target)

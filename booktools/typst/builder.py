@@ -191,21 +191,32 @@ class TypstPDFBuilder(Builder):
         pdf = out / f"{meta.BASENAME}.pdf"
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
         started = time.perf_counter()
-        partial = pdf.with_name(f".{pdf.name}.part")
+        partial = pdf.with_name(f".{pdf.stem}.part.pdf")
+        log = out / "typst-warnings.log"
+        # Packages could only come from inside the build folder (there are none): the
+        # template is self-contained, and the chapters cannot name a package.
+        packages = out / ".typst-packages"
         try:
-            typst.compile(
+            _, warnings = typst.compile_with_warnings(
                 str(self.main), output=str(partial), root=str(out), font_paths=font_paths(),
-                ignore_system_fonts=True, pdf_standards=PDF_STANDARDS, timestamp=epoch,
+                ignore_system_fonts=True, format="pdf", pdf_standards=PDF_STANDARDS,
+                timestamp=epoch, package_path=str(packages),
+                package_cache_path=str(packages),
             )
         except typst.TypstError as err:
             partial.unlink(missing_ok=True)
+            log.write_text(getattr(err, "diagnostic", str(err)), encoding="utf-8")
             self.report(err)
             return
+        log.write_text("".join(getattr(w, "diagnostic", str(w)) for w in warnings),
+                       encoding="utf-8")
+        for warning in warnings:
+            self.report(warning, error=False)
         os.replace(partial, pdf)
         logger.info(f"[typst] compiled {pdf.name} ({time.perf_counter() - started:.1f} s)")
 
-    def report(self, err: Any) -> None:
-        """A Typst error, at the chapter line its Typst line came from."""
+    def report(self, err: Any, error: bool = True) -> None:
+        """A Typst error or warning, at the chapter line its Typst line came from."""
         diagnostic = getattr(err, "diagnostic", "") or str(err)
         location: tuple[str, int] | None = None
         for m in re.finditer(r"([^\s:]+\.typ):(\d+):(\d+)", diagnostic):
@@ -213,10 +224,14 @@ class TypstPDFBuilder(Builder):
                 location = self.source_of(int(m.group(2)))
                 break
         hints = "".join(f"\n  hint: {h}" for h in getattr(err, "hints", []) or [])
-        message = (f"Typst could not typeset the PDF: {getattr(err, 'message', err)}{hints}\n"
+        what = "could not typeset the PDF" if error else "warns"
+        message = (f"Typst {what}: {getattr(err, 'message', err)}{hints}\n"
                    f"  (generated file: {self.main}; the chapter text at this line is the "
                    "likely cause: check its markup, or report the line in an issue)")
-        logger.error(message, location=location, type="typst", subtype="compile")
+        if error:
+            logger.error(message, location=location, type="typst", subtype="compile")
+        else:
+            logger.warning(message, location=location, type="typst", subtype="compile")
 
     def source_of(self, typst_line: int) -> tuple[str, int] | None:
         head, starts = self.line_map

@@ -95,30 +95,28 @@ class TypstTranslator(nodes.NodeVisitor):
     # -- helpers ---------------------------------------------------------------------------
 
     def _collect(self, document: nodes.document) -> None:
-        """Every footnote by (docname, id), and every label the book will carry."""
-        for node in document.findall(nodes.Element):
-            if not node.get("ids"):
-                continue
-            doc = self._docname_of(node)
-            if isinstance(node, nodes.footnote):
-                for ident in node["ids"]:
-                    self.footnotes[(doc, ident)] = node
-                continue
-            if isinstance(node, (nodes.target, addnodes.index)) or not node["ids"]:
-                continue
-            for ident in node["ids"]:
-                self.labels.add(label_name(doc, ident))
-        for sof in document.findall(addnodes.start_of_file):
-            self.labels.add(label_name(sof["docname"], ""))
+        """Every footnote by (docname, id), and every label the book will carry.
 
-    @staticmethod
-    def _docname_of(node: nodes.Node) -> str:
-        parent = node.parent
-        while parent is not None:
-            if isinstance(parent, addnodes.start_of_file):
-                return parent["docname"]
-            parent = parent.parent
-        return ""
+        Walked from the top, keeping the document name: ``inline_all_toctrees`` sets a
+        ``start_of_file``'s children without their parent pointers.
+        """
+        stack: list[tuple[nodes.Node, str]] = [(document, self.config.root_doc)]
+        while stack:
+            node, doc = stack.pop()
+            if not isinstance(node, nodes.Element):
+                continue
+            if isinstance(node, addnodes.start_of_file):
+                doc = node["docname"]
+                self.labels.add(label_name(doc, ""))
+            if node.get("ids"):
+                if isinstance(node, nodes.footnote):
+                    for ident in node["ids"]:
+                        self.footnotes[(doc, ident)] = node
+                elif not isinstance(node, addnodes.index):
+                    for ident in node["ids"]:
+                        if not ident.startswith("index-"):
+                            self.labels.add(label_name(doc, ident))
+            stack.extend((child, doc) for child in reversed(node.children))
 
     @property
     def docname(self) -> str:
@@ -411,11 +409,21 @@ class TypstTranslator(nodes.NodeVisitor):
         note = self.footnotes.get((self.docname, node.get("refid", "")))
         if note is None or self.in_title:
             raise nodes.SkipNode
-        self.add("#footnote[")
+        self.add("#footnote[#h(0.3em)")
         self.rendering_footnote += 1
+        first = True
         for child in note.children:
-            if not isinstance(child, nodes.label):
+            if isinstance(child, nodes.label):
+                continue
+            if isinstance(child, nodes.paragraph):
+                # Inline, so the note's number stands on the line of its text.
+                if not first:
+                    self.add("\n\n")
+                for grandchild in child.children:
+                    grandchild.walkabout(self)
+            else:
                 child.walkabout(self)
+            first = False
         self.rendering_footnote -= 1
         self.add("]")
         raise nodes.SkipNode
