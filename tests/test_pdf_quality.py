@@ -196,3 +196,42 @@ def test_index_has_sub_entries_and_linked_pages(pdf_path):
         last = pdf.pages[len(pdf.pages) - 1]
         links = [a for a in last.get("/Annots", []) if a.get("/Subtype") == "/Link"]
         assert links, "the index's page numbers are links"
+
+
+def structure_elements(pdf_path) -> list[dict[str, str]]:
+    """Every element of the PDF's structure tree (tagged PDF): its type, title, alt text, lang."""
+    out: list[dict[str, str]] = []
+    with pikepdf.open(pdf_path) as pdf:
+        stack = [pdf.Root.StructTreeRoot.K]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(reversed(list(item)))
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                out.append({key: str(item.get(f"/{key}", "")) for key in ("S", "T", "Alt", "Lang")})
+                if "/K" in item:
+                    stack.append(item.K)
+    return out
+
+
+def test_structure_tree_has_every_heading_and_figure_alt_text(pdf_path):
+    """What a screen reader navigates by: parts and chapters as headings, figures with alt text."""
+    elements = structure_elements(pdf_path)
+    headings = {squash(e["T"]) for e in elements if re.fullmatch(r"/H\d", e["S"])}
+    for title in part_titles():
+        assert title in headings, f"part {title!r} is not a heading in the structure tree"
+    for chapter in chapters():
+        assert chapter.title in headings, f"{chapter.title!r} is not a heading in the structure tree"
+    alts = [squash(e["Alt"]) for e in elements if e["S"] == "/Figure"]
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md"))
+    expected = [squash(m) for m in re.findall(r"^:alt: (.+)$", sources, re.MULTILINE)]
+    assert expected, "the chapters have figures with :alt:"
+    for alt in expected:
+        assert alt in alts, f"figure alt text not in the structure tree: {alt[:60]}..."
+    kinds = {e["S"] for e in elements}
+    assert {"/Note", "/L", "/LI", "/Table", "/TH", "/Link", "/Caption"} <= kinds, kinds
+
+
+def test_hungarian_spans_are_tagged_hungarian(pdf_path):
+    langs = {e["Lang"] for e in structure_elements(pdf_path)}
+    assert "hu" in langs, "no span of the structure tree is marked lang=hu"

@@ -72,6 +72,8 @@ class TypstPDFBuilder(Builder):
 
     def init(self) -> None:
         self.docnames: set[str] = set()
+        #: image path in Typst's root -> (chapter file, line) of the figure that shows it
+        self.image_sources: dict[str, tuple[str, int]] = {}
         paper = self.config.book_paper
         if paper not in PAPERS:
             from sphinx.errors import ConfigError
@@ -219,19 +221,27 @@ class TypstPDFBuilder(Builder):
         """A Typst error or warning, at the chapter line its Typst line came from."""
         diagnostic = getattr(err, "diagnostic", "") or str(err)
         location: tuple[str, int] | None = None
-        for m in re.finditer(r"([^\s:]+\.typ):(\d+):(\d+)", diagnostic):
-            if Path(m.group(1)).name == self.main.name:
+        for m in re.finditer(r"┌─ ([^\n]+?):(\d+):(\d+)", diagnostic):
+            path = Path(m.group(1))
+            if path.name == self.main.name:
                 location = self.source_of(int(m.group(2)))
                 break
+            for image, source in self.image_sources.items():
+                if path.as_posix().endswith(image):
+                    location = source
+                    break
+            if location:
+                break
+        where = f"{location[0]}:{location[1]}" if location else None
         hints = "".join(f"\n  hint: {h}" for h in getattr(err, "hints", []) or [])
         what = "could not typeset the PDF" if error else "warns"
         message = (f"Typst {what}: {getattr(err, 'message', err)}{hints}\n"
                    f"  (generated file: {self.main}; the chapter text at this line is the "
                    "likely cause: check its markup, or report the line in an issue)")
         if error:
-            logger.error(message, location=location, type="typst", subtype="compile")
+            logger.error(message, location=where, type="typst", subtype="compile")
         else:
-            logger.warning(message, location=location, type="typst", subtype="compile")
+            logger.warning(message, location=where, type="typst", subtype="compile")
 
     def source_of(self, typst_line: int) -> tuple[str, int] | None:
         head, starts = self.line_map

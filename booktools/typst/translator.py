@@ -79,6 +79,7 @@ class TypstTranslator(nodes.NodeVisitor):
         self.body: list[str | Source] = []
         self.docnames: list[str] = [builder.config.root_doc]
         self.doc_depth: list[int] = [0]
+        self.doc_is_part: list[bool] = [False]
         self.section_level = 0
         self.section_stack: list[int] = []
         self.chapter_number = 0
@@ -174,12 +175,16 @@ class TypstTranslator(nodes.NodeVisitor):
             self.add("\n\n#bk-backmatter()\n\n")
         self.docnames.append(docname)
         self.doc_depth.append(depth)
+        # A part is a page whose toctree brings in other pages (its chapters).
+        self.doc_is_part.append(any(
+            isinstance(n, addnodes.start_of_file) for n in node.findall(include_self=False)))
         self.section_stack.append(self.section_level)
         self.section_level = 0
 
     def depart_start_of_file(self, node: nodes.Element) -> None:
         self.docnames.pop()
         self.doc_depth.pop()
+        self.doc_is_part.pop()
         self.section_level = self.section_stack.pop()
 
     def visit_section(self, node: nodes.Element) -> None:
@@ -189,16 +194,17 @@ class TypstTranslator(nodes.NodeVisitor):
         self.section_level -= 1
 
     def _heading_kind(self) -> tuple[str, int]:
-        """(kind, Typst level) of the title now being visited."""
-        depth = self.doc_depth[-1]
+        """(kind, Typst level) of the title now being visited.
+
+        A part's title is level 1 and its chapters' titles level 2; a page outside any
+        part (the front matter, or a small book's chapters) is a level 1 chapter.
+        """
         level = self.section_level
-        if depth <= 1 and self.docname in self.config.book_frontmatter:
-            return ("chapter" if level == 1 else "section" if level == 2 else "subsection",
-                    level)
-        if depth <= 1:
+        if self.doc_is_part[-1]:
             return ("part", 1) if level == 1 else ("section", level)
+        base = 2 if any(self.doc_is_part) else 1
         kind = {1: "chapter", 2: "section"}.get(level, "subsection")
-        return kind, level + 1
+        return kind, base + level - 1
 
     def visit_title(self, node: nodes.Element) -> None:
         parent = node.parent
@@ -208,7 +214,7 @@ class TypstTranslator(nodes.NodeVisitor):
             self.mark(node)
             self.add("\n\n")
             number = "none"
-            if kind == "chapter" and self.matter == "main" and self.doc_depth[-1] >= 2:
+            if kind == "chapter" and self.matter == "main":
                 self.chapter_number += 1
                 number = str(self.chapter_number)
             if kind == "part":
@@ -293,6 +299,14 @@ class TypstTranslator(nodes.NodeVisitor):
         pass
 
     def visit_transition(self, node: nodes.Element) -> None:
+        # MyST puts a transition before a page's notes; in print the notes stand at the
+        # foot of their pages, so a rule before the (empty) end of the chapter means nothing.
+        rest = node.parent.children[node.parent.index(node) + 1:] if node.parent else []
+        if all(isinstance(n, (nodes.footnote, nodes.container, nodes.target, nodes.comment))
+               and not any(isinstance(m, nodes.paragraph) and not _in_footnote(m)
+                           for m in n.findall(nodes.paragraph))
+               for n in rest):
+            raise nodes.SkipNode
         self.add("\n\n#bk-transition()\n\n")
         raise nodes.SkipNode
 
@@ -641,6 +655,11 @@ class TypstTranslator(nodes.NodeVisitor):
                            "which screen readers of the PDF read out", uri, location=node,
                            type="typst", subtype="alt")
         width = _length(node.get("width")) or "100%"
+        block = node
+        while block is not None and not (block.source and block.line):
+            block = block.parent
+        if block is not None:
+            self.builder.image_sources.setdefault(path, (block.source, block.line))
         return f"image({string(path)}, alt: {string(alt)}, width: {width})"
 
     def visit_figure(self, node: nodes.Element) -> None:
@@ -727,6 +746,15 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def visit_desc(self, node: nodes.Element) -> None:
         self.unknown_visit(node)
+
+
+def _in_footnote(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.footnote):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _length(value: str | None) -> str:
