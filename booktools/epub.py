@@ -75,7 +75,8 @@ ENGLISH_LEADS = frozenset(
 
 
 class hungarian(nodes.inline):
-    """Text in Hungarian: ``lang="hu"`` in HTML and EPUB, Hungarian hyphenation in LaTeX."""
+    """Text in Hungarian: ``lang="hu"`` in HTML and EPUB; the PDF's translator
+    (booktools/typst) sets it in ``text(lang: "hu")``, for Hungarian hyphenation."""
 
 
 def is_hungarian_title(text: str) -> bool:
@@ -148,14 +149,6 @@ def visit_hungarian_html(self: HTML5Translator, node: hungarian) -> None:
 
 def depart_hungarian_html(self: HTML5Translator, node: hungarian) -> None:
     self.body.append("</span>")
-
-
-def visit_hungarian_latex(self: Any, node: hungarian) -> None:
-    self.body.append(r"\foreignlanguage{hungarian}{")
-
-
-def depart_hungarian_latex(self: Any, node: hungarian) -> None:
-    self.body.append("}")
 
 
 def visit_hungarian_plain(self: Any, node: hungarian) -> None:
@@ -327,7 +320,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(
         hungarian,
         html=(visit_hungarian_html, depart_hungarian_html),
-        latex=(visit_hungarian_latex, depart_hungarian_latex),
         text=(visit_hungarian_plain, depart_hungarian_plain),
         man=(visit_hungarian_plain, depart_hungarian_plain),
         texinfo=(visit_hungarian_plain, depart_hungarian_plain),

@@ -7,8 +7,9 @@
 
 Each figure is written as SVG into ``book/_figures/``: ``NAME.svg`` with its labels drawn
 as outlines (HTML, EPUB) and ``NAME-text.svg`` with its labels as text (the PDF, set by
-Typst); chapters include it as ``/_figures/NAME.*``.  Output is byte-reproducible (fixed SVG hash salt, no dates in the metadata)
-and a file is rewritten only when its bytes change, so Sphinx's cache is not disturbed.
+Typst); chapters include it as ``/_figures/NAME.*``.  Output is byte-reproducible (fixed
+SVG hash salt, no dates in the metadata) and a file is rewritten only when its bytes
+change, so Sphinx's cache is not disturbed.
 """
 
 from __future__ import annotations

@@ -288,7 +288,7 @@ def check_pdf(pdf: Path, titles: Sequence[str], images: int = 0) -> list[Problem
                 if not resolves(dest):
                     problems.append(Problem(pdf, number, (
                         f"link on page {number} leads to a missing destination {dest!s}; "
-                        "a \\hyperref or label in the LaTeX output has no target"
+                        "a link of the PDF's Typst source (booktools/typst) has no target"
                     )))
         with doc.open_outline() as outline:
             entries = list(_outline(outline.root))
@@ -296,7 +296,7 @@ def check_pdf(pdf: Path, titles: Sequence[str], images: int = 0) -> list[Problem
         if dest is not None and not resolves(dest):
             problems.append(Problem(pdf, 0, f'bookmark "{title}" leads to a missing '
                                     "destination; check the chapter's heading"))
-    # LaTeX numbers parts and chapters in the bookmarks ("II Part One: ...", "3 Thaw ...").
+    # Tolerate numbered bookmarks ("II Part One: ...", "3 Thaw ..."), as some typesetters write.
     marks = {_fold(title) for title, _ in entries}
     marks |= {_fold(re.sub(r"^(?:[IVXLC]+|\d+(?:\.\d+)*)\s+", "", title)) for title, _ in entries}
     for title in titles:
@@ -309,7 +309,7 @@ def check_pdf(pdf: Path, titles: Sequence[str], images: int = 0) -> list[Problem
     if found < images:
         problems.append(Problem(pdf, 0, (
             f"the chapters name {images} image(s) but the PDF holds {found}; "
-            "an image did not reach the PDF (see the LaTeX log)"
+            "an image did not reach the PDF (see _build/.work/pdf/typst-warnings.log)"
         )))
     return problems
 
@@ -321,7 +321,7 @@ def _fold(text: str) -> str:
 def _pdf_images(pdf: Path) -> int:
     """Distinct graphics XObjects drawn in the PDF.
 
-    A bitmap is an Image XObject; a vector figure (a PDF included by LaTeX, as the
+    A bitmap is an Image XObject; a vector figure (an SVG placed by Typst, as the
     book's map and chart are) is a Form XObject.  Both count.
     """
     import pikepdf

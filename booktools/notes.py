@@ -13,7 +13,8 @@ its ``footcite:*`` variants) with one that
 * names the file and line of an unknown key, with the nearest known key.
 
 The notes are collected where sphinxcontrib-bibtex collects its own, so the
-``footbibliography`` directive places them; LaTeX turns them into page footnotes.
+``footbibliography`` directive places them; the PDF (booktools/typst) sets each one
+at the foot of the page where it is cited.
 """
 
 from __future__ import annotations

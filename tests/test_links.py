@@ -148,12 +148,12 @@ def test_pdf_check_catches_missing_destination_and_bookmark(tmp_path):
     messages = render(linkcheck.check_pdf(path, ["The Rákosi Years", "Legacy"], images=1),
                       tmp_path)
     assert messages == [
-        ("book.pdf:1: link on page 1 leads to a missing destination chapter.9; a \\hyperref "
-        "or label in the LaTeX output has no target"),
+        ("book.pdf:1: link on page 1 leads to a missing destination chapter.9; a link "
+        "of the PDF's Typst source (booktools/typst) has no target"),
         ('book.pdf:0: the PDF outline (bookmarks) has no entry for chapter "Legacy"; is the '
         "chapter in a toctree, with a '# ' title?"),
         ("book.pdf:0: the chapters name 1 image(s) but the PDF holds 0; an image did not "
-        "reach the PDF (see the LaTeX log)"),
+        "reach the PDF (see _build/.work/pdf/typst-warnings.log)"),
     ]
 
 

@@ -169,7 +169,9 @@ class TypstTranslator(nodes.NodeVisitor):
         depth = self.doc_depth[-1] + 1
         if docname == config.book_mainmatter_start:
             self.matter = "main"
-            self.add("\n\n#bk-mainmatter()\n#set page(numbering: \"1\")\n#counter(page).update(1)\n\n")
+            # Arabic numbers from 1, on the right-hand page after the front matter.
+            self.add('\n\n#bk-mainmatter()\n#set page(numbering: "1")\n'
+                     "#counter(page).update(1)\n\n")
         elif docname == config.book_backmatter_start:
             self.matter = "back"
             self.add("\n\n#bk-backmatter()\n\n")
