@@ -1,90 +1,89 @@
 """The cover image, drawn from the book's own title at build time.
 
 Generated rather than hand-drawn so that a new title or subtitle in ``meta.py`` changes the
-cover too, and byte-reproducible (Pillow writes no timestamp into a PNG), so two builds of
-one commit give the same EPUB.  Run ``python -m booktools.cover OUT.png`` to look at it.
+cover too, and byte-reproducible (Typst draws it, and Pillow writes no timestamp into a
+PNG), so two builds of one commit give the same EPUB.  Typst sets it in Libertinus Serif,
+which is built into Typst: no system font is needed.  Run ``python -m booktools.cover OUT.png`` to look at it.
 """
 
 from __future__ import annotations
 
 import sys
-import textwrap
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from . import meta
 
-FONT_DIR = Path("/usr/share/fonts/opentype/linux-libertine")
 WIDTH, HEIGHT = 1400, 2100  # 2:3, the proportion most e-book shops ask for
 RED, WHITE, GREEN = (205, 42, 62), (250, 247, 240), (67, 111, 77)  # the Hungarian tricolour
 INK = (34, 30, 28)
 
+#: Drawn by Typst in Libertinus Serif, the PDF's face, built into Typst: no system font.
+#: One point is one pixel (72 ppi).  The texts come in as escaped strings (inputs below).
+_DESIGN = """
+#let rgb3(c) = rgb(..c.map(int))
+#let ink = rgb3(sys.inputs.ink.split(","))
+#let (width, height, band) = (float(sys.inputs.width) * 1pt, float(sys.inputs.height) * 1pt,
+                              float(sys.inputs.band) * 1pt)
+#set page(width: width, height: height, margin: 0pt, fill: rgb3(sys.inputs.white.split(",")))
+#set text(font: "Libertinus Serif", fill: ink)
+#set par(leading: 0.25em, spacing: 0pt)
+#set block(spacing: 0pt)
+#set text(top-edge: "cap-height", bottom-edge: "baseline")
+#place(top, rect(width: 100%, height: band, fill: rgb3(sys.inputs.red.split(","))))
+#place(bottom, rect(width: 100%, height: band, fill: rgb3(sys.inputs.green.split(","))))
+#let s = float(sys.inputs.scale)
+#place(top + center, dy: band + 140pt * s, block(width: 86%, align(center, {
+  if sys.inputs.hole == "yes" {
+    circle(radius: 120pt, stroke: 6pt + ink)
+    v(200pt)
+  }
+  block(text(size: 300pt * s, weight: "bold", sys.inputs.year))
+  v(150pt * s)
+  block(text(size: 130pt * s, sys.inputs.rest))
+  if sys.inputs.hole == "yes" {
+    v(120pt)
+    line(length: 400pt, stroke: 5pt + rgb3(sys.inputs.red.split(",")))
+    v(120pt)
+  } else { v(80pt * s) }
+  block(text(size: 72pt * s, style: "italic", sys.inputs.subtitle))
+})))
+#place(bottom + center, dy: -band / 2 + 20pt * s,
+       text(size: 56pt * s, fill: rgb3(sys.inputs.white.split(",")), sys.inputs.author))
+"""
 
-def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    path = FONT_DIR / name
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} is missing: install the Debian package fonts-linuxlibertine (make setup)"
-        )
-    return ImageFont.truetype(str(path), size)
 
+def _render(width: int, height: int, *, scale: float, hole: bool, author: str) -> Image.Image:
+    import io
 
-def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeTypeFont,
-             fill: tuple[int, int, int]) -> int:
-    """Draw *text* centred at height *y*; return the y below it."""
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-    draw.text(((WIDTH - (right - left)) / 2 - left, y - top), text, font=font, fill=fill)
-    return y + (bottom - top)
+    import typst
+
+    year, _, rest = meta.TITLE.partition(":")
+    inputs = {
+        "width": str(width), "height": str(height), "band": str(height // 7),
+        "scale": str(scale), "hole": "yes" if hole else "no",
+        "year": year.strip(), "rest": rest.strip(),
+        "subtitle": meta.SUBTITLE.replace("'", "\u2019"), "author": author,
+        "ink": ",".join(map(str, INK)), "white": ",".join(map(str, WHITE)),
+        "red": ",".join(map(str, RED)), "green": ",".join(map(str, GREEN)),
+    }
+    png = typst.compile(_DESIGN.encode(), format="png", ppi=72, sys_inputs=inputs,
+                        ignore_system_fonts=True)
+    return Image.open(io.BytesIO(png)).convert("RGB")
 
 
 def draw_cover() -> Image.Image:
-    """The cover: the tricolour with a hole in the white band, as on the flags of 1956."""
-    img = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
-    draw = ImageDraw.Draw(img)
-    band = HEIGHT // 7
-    draw.rectangle((0, 0, WIDTH, band), fill=RED)
-    draw.rectangle((0, HEIGHT - band, WIDTH, HEIGHT), fill=GREEN)
-    # The revolutionaries cut the communist coat of arms out of the flag: a hole.
-    r = 120
-    cx, cy = WIDTH // 2, band + 260
-    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=INK, width=6)
+    """The cover: the tricolour with a hole in the white band, as on the flags of 1956.
 
-    year, _, rest = meta.TITLE.partition(":")
-    y = _centred(draw, cy + r + 120, year.strip(), _font("LinLibertine_RB.otf", 300), INK)
-    y += 90
-    for line in textwrap.wrap(rest.strip(), width=16):
-        y = _centred(draw, y, line, _font("LinLibertine_R.otf", 130), INK) + 40
-    y += 80
-    draw.line((WIDTH // 2 - 200, y, WIDTH // 2 + 200, y), fill=RED, width=5)
-    y += 90
-    subtitle = meta.SUBTITLE.replace("'", "\u2019")
-    for line in textwrap.wrap(subtitle, width=24):
-        y = _centred(draw, y, line, _font("LinLibertine_RI.otf", 72), INK) + 36
-    author = meta.AUTHOR.removeprefix("The ")
-    _centred(draw, HEIGHT - band // 2 - 25, author, _font("LinBiolinum_R.otf", 56), WHITE)
-    return img
+    The revolutionaries cut the communist coat of arms out of the flag: a hole.
+    """
+    return _render(WIDTH, HEIGHT, scale=1.0, hole=True, author=meta.AUTHOR.removeprefix("The "))
 
 
 def draw_social_card() -> Image.Image:
     """The 1200×630 card that link previews show: the cover's flag, year and title."""
-    width, height = 1200, 630
-    img = Image.new("RGB", (width, height), WHITE)
-    draw = ImageDraw.Draw(img)
-    band = height // 7
-    draw.rectangle((0, 0, width, band), fill=RED)
-    draw.rectangle((0, height - band, width, height), fill=GREEN)
-
-    def centred(y: int, text: str, font: ImageFont.FreeTypeFont) -> int:
-        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-        draw.text(((width - (right - left)) / 2 - left, y - top), text, font=font, fill=INK)
-        return y + (bottom - top)
-
-    year, _, rest = meta.TITLE.partition(":")
-    y = centred(band + 60, year.strip(), _font("LinLibertine_RB.otf", 150))
-    y = centred(y + 40, rest.strip(), _font("LinLibertine_R.otf", 70))
-    centred(y + 40, meta.SUBTITLE.replace("'", "\u2019"), _font("LinLibertine_RI.otf", 44))
-    return img
+    return _render(1200, 630, scale=0.5, hole=False, author="")
 
 
 def write_social_card(path: Path) -> Path:
