@@ -33,6 +33,10 @@ _PUNCT = frozenset("\\#$*_@<>[]`~/=-+'\":.,;!?{}()^&|%")
 _LABEL_OK = re.compile(r"[^A-Za-z0-9_.:-]")
 
 
+#: Characters of a definition list entry up to which it is kept on one page.
+KEEP_TOGETHER = 700
+
+
 def escape(text: str) -> str:
     """Text as Typst markup that prints exactly *text* and can run nothing."""
     out = []
@@ -502,7 +506,11 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def visit_definition_list(self, node: nodes.Element) -> None:
         self.mark(node)
-        self.add("\n\n#bk-terms(")
+        # A short entry is kept on one page, so a term never ends a page without its text.
+        keep = ", ".join("true" if len(item.astext()) < KEEP_TOGETHER else "false"
+                         for item in node.children
+                         if isinstance(item, nodes.definition_list_item))
+        self.add(f"\n\n#bk-terms(keep: ({keep},), ")
 
     def depart_definition_list(self, node: nodes.Element) -> None:
         self.add(")\n\n")
@@ -536,7 +544,8 @@ class TypstTranslator(nodes.NodeVisitor):
         pass
 
     def visit_field_list(self, node: nodes.Element) -> None:
-        self.visit_definition_list(node)
+        self.mark(node)
+        self.add("\n\n#bk-terms(keep: (), ")
 
     depart_field_list = depart_definition_list
 
@@ -671,8 +680,9 @@ class TypstTranslator(nodes.NodeVisitor):
             raise nodes.SkipNode
         number = self.builder.figure_number(self.docname, node)
         numbering = f'(..n) => "{number}"' if number else "none"
+        # Floats to the top or foot of a page, as in print, when it does not fit where it is.
         self.add(f"\n\n#figure({self._image_call(image)}, numbering: {numbering}, "
-                 "supplement: [Fig.], caption: ")
+                 "placement: auto, supplement: [Fig.], caption: ")
         caption = next((c for c in node.children if isinstance(c, nodes.caption)), None)
         if caption is None:
             self.add("none")
