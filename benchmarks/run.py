@@ -218,7 +218,8 @@ def versions() -> str:
                      "import jupyter_book as j, sphinx as s; print(j.__version__, s.__version__)"])
     return (f"{platform.node() and 'host'}: {os.cpu_count()} CPUs, Python "
             f"{platform.python_version()}, Sphinx {sphinx}, {first_line(['pandoc', '--version'])}, "
-            f"Jupyter Book / its Sphinx {jb}, {first_line(['xelatex', '--version'])}")
+            f"Jupyter Book / its Sphinx {jb}, {first_line(['xelatex', '--version'])} (peers), "
+            f"our PDF: typst {first_line([str(VENV_PY), '-c', 'import typst; print(typst.__version__)'])}")
 
 
 def table(results: dict[tuple[str, str, str], Result], meta_lines: list[str]) -> str:

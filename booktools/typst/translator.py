@@ -37,19 +37,15 @@ _LABEL_OK = re.compile(r"[^A-Za-z0-9_.:-]")
 KEEP_TOGETHER = 700
 
 
+#: escape()'s table: each punctuation mark escaped, line breaks a space, controls dropped.
+_ESCAPES = {ord(c): "\\" + c for c in _PUNCT}
+_ESCAPES.update({ord(c): " " for c in "\n\r\t"})
+_ESCAPES.update({i: None for i in [*range(32), 0x7F] if chr(i) not in "\n\r\t"})
+
+
 def escape(text: str) -> str:
     """Text as Typst markup that prints exactly *text* and can run nothing."""
-    out = []
-    for ch in text:
-        if ch in _PUNCT:
-            out.append("\\" + ch)
-        elif ch in "\n\r\t":
-            out.append(" ")
-        elif ord(ch) < 32 or ch == "\x7f":
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_ESCAPES)
 
 
 def string(text: str) -> str:
