@@ -676,9 +676,9 @@ class TypstTranslator(nodes.NodeVisitor):
             raise nodes.SkipNode
         number = self.builder.figure_number(self.docname, node)
         numbering = f'(..n) => "{number}"' if number else "none"
-        # Floats to the top or foot of a page, as in print, when it does not fit where it is.
+        # Floats to the top or foot of a page, as in print (book.typ: set figure).
         self.add(f"\n\n#figure({self._image_call(image)}, numbering: {numbering}, "
-                 "placement: auto, supplement: [Fig.], caption: ")
+                 "supplement: [Fig.], caption: ")
         caption = next((c for c in node.children if isinstance(c, nodes.caption)), None)
         if caption is None:
             self.add("none")
