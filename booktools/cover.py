@@ -3,7 +3,8 @@
 Generated rather than hand-drawn so that a new title or subtitle in ``meta.py`` changes the
 cover too, and byte-reproducible (Typst draws it, and Pillow writes no timestamp into a
 PNG), so two builds of one commit give the same EPUB.  Typst sets it in Libertinus Serif,
-which is built into Typst: no system font is needed.  Run ``python -m booktools.cover OUT.png`` to look at it.
+which is built into Typst: no system font is needed.  Run ``python -m booktools.cover
+OUT.png`` to look at it.
 """
 
 from __future__ import annotations

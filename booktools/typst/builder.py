@@ -229,7 +229,8 @@ class TypstPDFBuilder(Builder):
                        encoding="utf-8")
         for warning in warnings:
             self.report(warning, error=False)
-        os.replace(partial, pdf)
+        _pack(partial, pdf)
+        partial.unlink()
         logger.info(f"[typst] compiled {pdf.name} ({time.perf_counter() - started:.1f} s)")
 
     def report(self, err: Any, error: bool = True) -> None:
@@ -278,6 +279,23 @@ def _join(pieces: list[str | Source]) -> tuple[str, list[tuple[int, tuple[str, i
         out.append(piece)
         lines += piece.count("\n")
     return "".join(out), starts
+
+
+def _pack(source: Path, target: Path) -> None:
+    """Write *source* to *target* with its objects in compressed object streams.
+
+    Typst writes each of the ~10,000 structure elements and link annotations of the tagged
+    book as a plain object (2.9 MB); packed, the same objects take 1.1 MB.  Nothing but the
+    file's packing changes (no content, tag, metadata or standard's mark), and the /ID
+    is derived from the content, so the file stays byte-reproducible.
+    """
+    import pikepdf
+
+    tmp = target.with_name(f".{target.name}.new")
+    with pikepdf.open(source) as pdf:
+        pdf.save(tmp, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 compress_streams=True, deterministic_id=True)
+    os.replace(tmp, target)
 
 
 def _book_date() -> str:
