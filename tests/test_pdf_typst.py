@@ -92,3 +92,21 @@ def test_typst_error_names_the_chapter_line_and_keeps_the_last_good_pdf(tmp_path
         output[-3000:]
     assert "SVG" in output  # Typst's own message says what is wrong with the image
     assert good.read_bytes() == b"last good pdf"
+
+
+def test_generated_lines_map_back_to_the_chapter_lines():
+    """The map the builder keeps: a Typst line -> the chapter file and line it came from."""
+    from types import SimpleNamespace
+
+    from booktools.typst.builder import TypstPDFBuilder, _join
+    from booktools.typst.translator import Source
+
+    text, starts = _join(["#heading[A]\n", Source("book/01-a.md", 1), "\n\npara one\n\n",
+                          Source("book/01-a.md", 7), "para two\nstill two\n"])
+    assert text.count("\n") == 7
+    builder = SimpleNamespace(line_map=(3, starts))  # three lines of preamble before
+    lookup = TypstPDFBuilder.source_of
+    assert lookup(builder, 1) is None  # the preamble is the template's, not a chapter's
+    assert lookup(builder, 3 + 4) == ("book/01-a.md", 1)  # "para one"
+    assert lookup(builder, 3 + 6) == ("book/01-a.md", 7)  # "para two"
+    assert lookup(builder, 3 + 7) == ("book/01-a.md", 7)  # "still two"
