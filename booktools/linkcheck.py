@@ -319,21 +319,33 @@ def _fold(text: str) -> str:
 
 
 def _pdf_images(pdf: Path) -> int:
-    """Distinct graphics XObjects drawn in the PDF.
+    """The images in the PDF: figures of its structure tree, or graphics XObjects.
 
-    A bitmap is an Image XObject; a vector figure (an SVG placed by Typst, as the
-    book's map and chart are) is a Form XObject.  Both count.
+    Typst draws an SVG straight into the page's content and tags it as a /Figure of the
+    structure tree (with its alt text); a bitmap, or a PDF that is not tagged, shows as an
+    Image or Form XObject.  The larger count is the number of images.
     """
     import pikepdf
 
     seen = set()
+    figures = 0
     with pikepdf.open(pdf) as doc:
         for page in doc.pages:
             xobjects = page.resources.get("/XObject", {})
             for _, xobject in xobjects.items():
                 if xobject.get("/Subtype") in (pikepdf.Name.Image, pikepdf.Name.Form):
                     seen.add(xobject.objgen)
-    return len(seen)
+        tree = doc.Root.get("/StructTreeRoot")
+        stack = [tree.get("/K")] if tree is not None else []
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                figures += str(item.S) == "/Figure"
+                if "/K" in item:
+                    stack.append(item.K)
+    return max(len(seen), figures)
 
 
 def source_images(book: Path) -> list[tuple[Path, int, str]]:

@@ -122,12 +122,21 @@ class TypstPDFBuilder(Builder):
         doctree.walkabout(translator)
         body, line_map = _join(translator.body)
         out = Path(self.outdir)
-        shutil.copyfile(TEMPLATE, out / TEMPLATE.name)
-        self.copy_images()
+        template = out / TEMPLATE.name
+        if not template.exists() or template.read_bytes() != TEMPLATE.read_bytes():
+            shutil.copyfile(TEMPLATE, template)
+        self.images_unchanged = self.copy_images()
         main = out / f"{meta.BASENAME}.typ"
         head = self.preamble()
         text = head + body + "\n#bk-index()\n"
-        main.write_text(text, encoding="utf-8")
+        pdf = out / f"{meta.BASENAME}.pdf"
+        # The same Typst text, template and images as the PDF already there: nothing to do.
+        self.unchanged = (pdf.exists() and main.exists() and self.images_unchanged
+                          and main.read_text(encoding="utf-8") == text
+                          and pdf.stat().st_mtime >= max(main.stat().st_mtime,
+                                                         TEMPLATE.stat().st_mtime))
+        if not self.unchanged:
+            main.write_text(text, encoding="utf-8")
         self.line_map = (head.count("\n"), line_map)
         self.main = main
         logger.info(f"[typst] wrote {main.name} ({time.perf_counter() - started:.1f} s)")
@@ -157,7 +166,7 @@ class TypstPDFBuilder(Builder):
         name = self.images.get(uri, Path(uri).name)
         return f"/images/{name}"
 
-    def copy_images(self) -> None:
+    def copy_images(self) -> bool:
         """The images the book uses, into the build folder (Typst reads only from there).
 
         A figure drawn with its labels as text (``NAME-text.svg`` beside ``NAME.svg``,
@@ -165,6 +174,7 @@ class TypstPDFBuilder(Builder):
         """
         target = Path(self.outdir) / "images"
         target.mkdir(exist_ok=True)
+        unchanged = True
         for src, dest in self.images.items():
             path = Path(self.srcdir) / src
             text_version = path.with_name(f"{path.stem}-text{path.suffix}")
@@ -174,6 +184,8 @@ class TypstPDFBuilder(Builder):
             out = target / dest
             if not out.exists() or out.read_bytes() != data:
                 out.write_bytes(data)
+                unchanged = False
+        return unchanged
 
     def figure_number(self, docname: str, figure: nodes.Element) -> str:
         numbers = self.env.toc_fignumbers.get(docname, {}).get("figure", {})
@@ -186,6 +198,9 @@ class TypstPDFBuilder(Builder):
 
     def finish(self) -> None:
         if not hasattr(self, "main"):
+            return
+        if self.unchanged:
+            logger.info("[typst] the book's Typst text is unchanged: the PDF is kept")
             return
         import typst
 
