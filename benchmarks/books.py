@@ -207,11 +207,12 @@ def to_jupyter_book(book: Path, bib: Path, dest: Path, title: str, author: str) 
             cm[1] for cm in map(CITE_ITEM.match, m[1].split(",")) if cm) + "`", text)
         (dest / path.name).write_text(text, "utf-8")
     (dest / "_toc.yml").write_text("\n".join(toc) + "\n", "utf-8")
-    # The figures our extension draws at build time, drawn once for Jupyter Book's copy.
+    # The figures our extension draws at build time, drawn once for Jupyter Book's copy,
+    # with PDF versions for its LaTeX (our PDF places the SVG itself).
     if (book / "data").is_dir():
         from booktools import figures
 
-        figures.draw_all(dest / "_figures", book / "data")
+        figures.draw_all(dest / "_figures", book / "data", pdf=True)
     (dest / "_config.yml").write_text(JB_CONFIG.format(title=title, author=author), "utf-8")
     (dest / "references.bib").write_text(stock_style_bib(bib), "utf-8")
     return dest

@@ -50,7 +50,7 @@ RC = {
 }
 
 
-def _save(fig: Any, name: str, outdir: Path) -> list[Path]:
+def _save(fig: Any, name: str, outdir: Path, pdf: bool = False) -> list[Path]:
     """Write NAME.svg and NAME-text.svg, touching a file only when its bytes change.
 
     NAME.svg draws the glyphs as outlines (every web browser and e-reader shows ő and ű
@@ -67,6 +67,11 @@ def _save(fig: Any, name: str, outdir: Path) -> list[Path]:
         if not target.exists() or target.read_bytes() != buf.getvalue():
             target.write_bytes(buf.getvalue())
         written.append(target)
+    if pdf:  # for a peer's LaTeX in the benchmark, which cannot place SVG
+        target = outdir / f"{name}.pdf"
+        fig.savefig(target, format="pdf", metadata={"CreationDate": None, "ModDate": None,
+                                                    "Creator": None, "Producer": None})
+        written.append(target)
     plt.close(fig)
     return written
 
@@ -80,7 +85,7 @@ def _text_offset(pos: str) -> tuple[tuple[int, int], str, str]:
     }.get(pos, ((4, 0), "left", "center"))
 
 
-def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
+def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
     """The map of Hungary with the towns named in the book."""
     outline = json.loads((data / OUTLINE.name).read_text(encoding="utf-8"))
     towns = bookdata.mapped_towns(data)
@@ -121,10 +126,11 @@ def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
         ax.axis("off")
         ax.text(x1 - 0.05, y0 + 0.05, "Borders: Natural Earth · Towns: GeoNames",
                 fontsize=5, color="#6a6a6a", ha="right", va="bottom")
-        return _save(fig, MAP, outdir)
+        return _save(fig, MAP, outdir, pdf)
 
 
-def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
+def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA,
+                  pdf: bool = False) -> list[Path]:
     """The twelve days and after: labelled events on a vertical date axis."""
     events = [(dt.date.fromisoformat(r["date"]), r["chart"]) for r in bookdata.timeline(data)
               if r["chart"]]
@@ -152,12 +158,13 @@ def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Pat
             ax.plot(0.06, day, "o", color=ACCENT, markersize=4, zorder=3)
             ax.plot([0.06, 0.16, 0.24], [day, day, y], color="#9a9a9a", linewidth=0.5)
             ax.text(0.26, y, label, va="center", fontsize=7.5)
-        return _save(fig, TIMELINE, outdir)
+        return _save(fig, TIMELINE, outdir, pdf)
 
 
-def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
+def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
+    """Draw every figure; *pdf* adds NAME.pdf (the benchmark's Jupyter Book needs it)."""
     outdir.mkdir(parents=True, exist_ok=True)
-    return draw_map(outdir, data) + draw_timeline(outdir, data)
+    return draw_map(outdir, data, pdf) + draw_timeline(outdir, data, pdf)
 
 
 def _builder_inited(app: Any) -> None:

@@ -18,6 +18,8 @@ def fold(text: str) -> str:
     """The sort form of *text*: accents dropped, case folded, punctuation kept last."""
     plain = unicodedata.normalize("NFD", text.translate(_BASE))
     plain = "".join(c for c in plain if not unicodedata.combining(c))
+    # Word by word, as English indexes file: "Bem, József" before "Bem József tér".
+    plain = plain.replace(",", "")
     return plain.casefold().lstrip("\"'‘’“”(«")
 
 
@@ -36,8 +38,12 @@ def group_letter(text: str) -> str:
 
 
 def pairs(entry_type: str, value: str) -> list[tuple[str, str]]:
-    """The (entry, sub-entry) pairs one Sphinx index entry stands for."""
-    parts = [p.strip() for p in value.split(";")]
+    """The (entry, sub-entry) pairs one Sphinx index entry stands for.
+
+    The apostrophe is printed as the typographer's (Sphinx smartens the text, not the
+    index entries): "Workers’ council".
+    """
+    parts = [p.strip().replace("'", "\u2019") for p in value.split(";")]
     if entry_type == "single":
         return [(parts[0], parts[1] if len(parts) > 1 else "")]
     if entry_type == "pair" and len(parts) >= 2:
