@@ -28,7 +28,6 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from sphinx import addnodes
 from sphinx.builders import Builder
-from sphinx.environment.adapters.asset import ImageAdapter
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.console import darkgreen
@@ -318,5 +317,3 @@ def _book_date() -> str:
     when = time.gmtime(int(epoch)) if epoch else time.gmtime()
     return f"{when.tm_mday} {time.strftime('%B %Y', when)}"
 
-
-_ = ImageAdapter

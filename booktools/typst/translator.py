@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
-from ..epub import hungarian
 from . import index as bookindex
 
 if TYPE_CHECKING:
@@ -778,9 +776,4 @@ def _length(value: str | None) -> str:
     return f"{number}{unit}"
 
 
-def relative(path: Path, root: Path) -> str:
-    return "/" + path.relative_to(root).as_posix()
-
-
-__all__ = ["Source", "TypstTranslator", "escape", "hungarian", "label_name", "string"]
-_ = Any
+__all__ = ["Source", "TypstTranslator", "escape", "label_name", "string"]
