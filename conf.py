@@ -105,7 +105,14 @@ html_theme_options = {
     "use_issues_button": True,
     "use_download_button": False,  # prints one page only; booktools.html offers the book
     "show_toc_level": 2,
+    # pydata-sphinx-theme puts a second search field in the header bar above the layout
+    # when this is unset (wide screens: two fields side by side); the sidebar has one.
+    "navbar_persistent": [],
 }
+# The colour mode the theme starts in: "auto" follows the reader's system setting, as the
+# theme did before, but unset it reached the page as "" and every page logged
+# "Got invalid theme mode" to the browser console.
+html_context = {"default_mode": "auto"}
 # The whole-book downloads linked from every page (booktools.html); `make` builds them first.
 book_downloads = [
     ("PDF", str(ROOT / "_build" / "pdf" / f"{meta.BASENAME}.pdf")),
