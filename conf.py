@@ -39,6 +39,7 @@ extensions = [
     "booktools.hints",  # how-to-fix hints; unclosed fences and roles
     "booktools.figures",  # map and timeline chart, drawn from book/data/
     "booktools.backmatter",  # timeline, people, places, glossary from book/data/
+    "booktools.incremental",  # a changed title or label rewrites every page that shows it
     "booktools.epub",  # EPUB builder, lang="hu" marking (booktools/epub.py)
     "booktools.latex",  # front, main and back matter in the PDF (booktools/latex/)
     # The HTML edition for readers and hosts (see the HTML section below).
