@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
 import sys
 import types
@@ -23,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from . import cover
+from . import cover, navigation
 
 logger = logging.getLogger(__name__)
 
@@ -99,31 +97,33 @@ def link_favicon(app: Sphinx, pagename: str, templatename: str,
         context["favicon_url"] = context["pathto"](f"_static/{FAVICON}", 1)
 
 
-def label_toc_toggles(app: Sphinx, pagename: str, templatename: str,
-                      context: dict[str, Any], doctree: Any) -> None:
+def label_toggles(html: str) -> str:
     """Name the sidebar's expand/collapse toggles.
 
     pydata-sphinx-theme writes each toggle as a ``<summary>`` holding only a chevron icon,
     which has no accessible name (axe-core "summary-name", WCAG 4.1.2); the theme builds it
     in Python, so no template can fix it: we label it after the part it opens.
     """
+    soup = BeautifulSoup(html, "html.parser")
+    for summary in soup.find_all("summary"):
+        if summary.get_text(strip=True) or summary.get("aria-label"):
+            continue
+        item = summary.find_parent("li")
+        link = item.find("a") if item else None
+        name = link.get_text(" ", strip=True) if link else "this section"
+        summary["aria-label"] = f"Show or hide the contents of {name}"
+    return str(soup)
+
+
+def label_toc_toggles(app: Sphinx, pagename: str, templatename: str,
+                      context: dict[str, Any], doctree: Any) -> None:
+    """The theme's sidebar navigation, labelled (:func:`label_toggles`) and rendered once per
+    build rather than once per page (booktools.navigation)."""
     generate = context.get("generate_toctree_html")
     if not is_html_site(app) or generate is None:
         return
-
-    @functools.wraps(generate)
-    def labelled(*args: Any, **kwargs: Any) -> Markup:
-        soup = BeautifulSoup(str(generate(*args, **kwargs)), "html.parser")
-        for summary in soup.find_all("summary"):
-            if summary.get_text(strip=True) or summary.get("aria-label"):
-                continue
-            item = summary.find_parent("li")
-            link = item.find("a") if item else None
-            name = link.get_text(" ", strip=True) if link else "this section"
-            summary["aria-label"] = f"Show or hide the contents of {name}"
-        return Markup(str(soup))
-
-    context["generate_toctree_html"] = labelled
+    context["generate_toctree_html"] = navigation.shared(app, pagename, generate,
+                                                         label_toggles)
 
 
 def add_download_menu(app: Sphinx, pagename: str, templatename: str,
@@ -210,6 +210,7 @@ def check_opengraph_cards(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("booktools.navigation")
     skip_opengraph_cards()
     app.connect("config-inited", check_opengraph_cards)
     app.add_config_value("book_downloads", [], "html", types=[list])

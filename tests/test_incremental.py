@@ -4,13 +4,18 @@ Two copies of the project build the real book.  One is built clean, edited (a ch
 which every page's navigation shows, and a sentence) and built again incrementally; the other
 is built clean from the edited sources.  Every .html page must be byte-identical between the
 two; then the edit is reverted and the incremental build must give the first clean build's
-pages again.  Stale navigation, a stale aggregate page (people, index) or a figure drawn from
+pages again.  A third copy renders the navigation the theme's way on every page
+(``booktools_shared_nav = False``), which must change no byte either.  Stale navigation, a stale aggregate page (people, index) or a figure drawn from
 old data would all show as a differing page.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,6 +80,18 @@ def builds(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     out["reverted, incremental"] = build_html(warm)
     (fresh / "book" / CHAPTER).write_text(edit(original), encoding="utf-8")
     out["edited, clean"] = build_html(fresh)
+    # The original sources again, with the navigation rendered the theme's way on every page.
+    theirs = copy_project(base / "theirs")
+    site = theirs / "_build" / "theirs"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", ".", "book", str(site),
+         "-d", str(theirs / "_build" / ".doctrees"), "-q", "-W", "--keep-going", "-n",
+         "-D", "booktools_shared_nav=0"],
+        cwd=theirs, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "0"},
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    out["clean, theme's navigation"] = {
+        str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*.html"))}
     return out
 
 
@@ -94,3 +111,31 @@ def test_incremental_build_after_an_edit_equals_a_clean_build(builds) -> None:
 def test_incremental_build_after_a_revert_equals_the_first_clean_build(builds) -> None:
     inc, clean = builds["reverted, incremental"], builds["clean"]
     assert differing(inc, clean) == [], first_difference(inc, clean)
+
+
+def test_navigation_rendered_once_equals_the_themes_on_every_page(builds) -> None:
+    """booktools.navigation: the template filled in per page gives the theme's own sidebar."""
+    ours, theirs = builds["clean"], builds["clean, theme's navigation"]
+    assert ours.keys() == theirs.keys()
+    assert differing(ours, theirs) == [], first_difference(ours, theirs)
+
+
+def sidebar(page: bytes) -> str:
+    """The part of a page's sidebar that the theme generates from the toctree."""
+    text = page.decode()
+    start = text.index('<div class="bd-toc-item navbar-nav active">')
+    start = text.index(">", start) + 1
+    return text[start:text.index("</div>", start)].strip()
+
+
+def test_navigation_template_marks_each_page_as_the_theme_does(builds) -> None:
+    """No fallback hides a fault here: one page's sidebar, with its marks taken off, filled
+    in for every other page, must give that page's own sidebar as the theme wrote it."""
+    from booktools.navigation import make_template
+
+    theirs = {name: sidebar(page) for name, page in builds["clean, theme's navigation"].items()
+              if re.match(r"(\d\d|part)-", name)}
+    template = make_template(theirs["01-war-and-takeover.html"], "01-war-and-takeover.html")
+    assert len(template.chains) >= len(theirs)
+    for name, html in theirs.items():
+        assert template.render(name) == html, name
