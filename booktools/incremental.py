@@ -11,6 +11,10 @@ documents are read again, what they contributed to the book-wide parts (titles, 
 entries, labels); ``env-get-updated`` then compares and, when anything differs, asks Sphinx
 to rewrite every page.  A sentence edited inside a chapter changes none of these, so it
 rewrites that chapter only (and the pages that depend on it, such as the people page).
+
+``sitemap.xml`` (sphinx-sitemap) is collected from the pages written in a build, so an
+incremental build listed only those: before it is written, it is given every page, in the
+order a clean build writes them.
 """
 
 from __future__ import annotations
@@ -54,7 +58,25 @@ def rewrite_all_if_shared_parts_changed(app: Sphinx, env: BuildEnvironment) -> l
     return sorted(env.found_docs)
 
 
+def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """Give sphinx-sitemap every page, not only the ones this build wrote.
+
+    Runs before sphinx-sitemap's own build-finished handler writes the file.  TODO: drop
+    when sphinx-sitemap collects pages across incremental builds itself.
+    """
+    links = getattr(app, "sitemap_links", None)
+    if exception is not None or links is None or app.builder.format != "html":
+        return
+    from sphinx_sitemap import add_html_link
+
+    while not links.empty():
+        links.get_nowait()
+    for docname in sorted(app.env.all_docs):  # Sphinx writes the documents sorted
+        add_html_link(app, docname, "page.html", {}, None)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("build-finished", complete_sitemap, priority=400)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-updated", rewrite_all_if_shared_parts_changed)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,7 +3,7 @@
 Two copies of the project build the real book.  One is built clean, edited (a chapter's title,
 which every page's navigation shows, and a sentence) and built again incrementally; the other
 is built clean from the edited sources.  Every .html page must be byte-identical between the
-two; then the edit is reverted and the incremental build must give the first clean build's
+two, and so must ``sitemap.xml``; then the edit is reverted and the incremental build must give the first clean build's
 pages again.  A third copy renders the navigation the theme's way on every page
 (``booktools_shared_nav = False``), which must change no byte either.  Stale navigation, a stale aggregate page (people, index) or a figure drawn from
 old data would all show as a differing page.
@@ -39,7 +39,8 @@ def build_html(project: Path) -> dict[str, bytes]:
     proc = run_build(project, "--quiet", "html")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
     site = project / "_build" / "html"
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+    pages = [*site.rglob("*.html"), site / "sitemap.xml"]
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(pages)}
 
 
 def edit(text: str) -> str:
@@ -78,6 +79,15 @@ def builds(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     out["edited, incremental"] = build_html(warm)
     chapter.write_text(original, encoding="utf-8")
     out["reverted, incremental"] = build_html(warm)
+    # A sentence only: no title changes, so only this chapter (and the people page) is
+    # written again, and everything else must still come out as before.
+    title_line = next(line for line in original.splitlines() if line.startswith("# "))
+    chapter.write_text(edit(original).replace(f"{title_line} (revised)", title_line),
+                       encoding="utf-8")
+    build_html(warm)
+    chapter.write_text(original, encoding="utf-8")
+    out["sentence edited and reverted"] = build_html(warm)
+    out["no change"] = build_html(warm)
     (fresh / "book" / CHAPTER).write_text(edit(original), encoding="utf-8")
     out["edited, clean"] = build_html(fresh)
     # The original sources again, with the navigation rendered the theme's way on every page.
@@ -113,9 +123,17 @@ def test_incremental_build_after_a_revert_equals_the_first_clean_build(builds) -
     assert differing(inc, clean) == [], first_difference(inc, clean)
 
 
+@pytest.mark.parametrize("case", ["sentence edited and reverted", "no change"])
+def test_a_build_that_writes_few_pages_keeps_every_page_and_the_sitemap(builds, case) -> None:
+    """The sitemap is collected from the pages a build writes: it must still list them all."""
+    inc, clean = builds[case], builds["clean"]
+    assert differing(inc, clean) == [], first_difference(inc, clean)
+
+
 def test_navigation_rendered_once_equals_the_themes_on_every_page(builds) -> None:
     """booktools.navigation: the template filled in per page gives the theme's own sidebar."""
     ours, theirs = builds["clean"], builds["clean, theme's navigation"]
+    ours = {name: page for name, page in ours.items() if name.endswith(".html")}
     assert ours.keys() == theirs.keys()
     assert differing(ours, theirs) == [], first_difference(ours, theirs)
 
