@@ -48,8 +48,8 @@ bench: $(SETUP) ## Time the build against pandoc and Jupyter Book 1 (installs th
 	@bash benchmarks/setup.sh
 	$(PYTHON) benchmarks/run.py $(BENCH_ARGS)
 
-serve: $(SETUP) ## Live-reload preview of the HTML edition at http://127.0.0.1:8000
-	.venv/bin/sphinx-autobuild -c . book _build/.serve --host 127.0.0.1 --port 8000 -n
+serve: $(SETUP) ## Warm live-reload preview of the HTML edition at http://127.0.0.1:8000
+	$(PYTHON) -m booktools.serve --quiet --port 8000
 
 clean: ## Remove every build output and cache (keeps .venv)
 	rm -rf _build

@@ -217,7 +217,13 @@ def draw_if_changed(outdir: Path, data: Path, stamp: Path) -> bool:
 
 
 def _builder_inited(app: Any) -> None:
-    """Draw before the chapters are read, so Sphinx finds the files of ``NAME.*``.
+    """Draw before the chapters are read, so Sphinx finds the files of ``NAME.*``."""
+    refresh(app)
+
+
+def refresh(app: Any) -> None:
+    """Draw the figures of *app*'s book if their inputs changed (also before each rebuild of
+    the warm preview, whose application starts once).
 
     A book without a ``data/`` folder (the test fixtures) has no figures to draw.
     """

@@ -142,10 +142,9 @@ def shared(app: Sphinx, pagename: str, generate: Callable[..., Any],
     labels on the disclosure widgets), so it runs once per build too.
     """
     templates = cache(app).templates
-    # Only the book's own pages: the others (the 404 page, the index, search) may change
-    # how links are written (sphinx-notfound-page makes them absolute), and are few.
+    # Not the 404 page: sphinx-notfound-page writes its links absolute.
     enabled = (app.config.booktools_shared_nav and "/" not in pagename
-               and pagename in app.env.all_docs)
+               and pagename != getattr(app.config, "notfound_pagename", "404"))
     own_href = app.builder.get_target_uri(pagename)
 
     def generate_html(*args: Any, **kwargs: Any) -> Markup:
