@@ -52,7 +52,7 @@ class Template:
         return "".join(out)
 
 
-def _mark(name: str, attrs: str) -> str:
+def _mark(name: str, attrs: str, li_marks: tuple[str, ...] = ("current", "active")) -> str:
     """The opening tag *name* with *attrs*, as the theme writes it on the current chain."""
     if name == "details":
         return f'<details{attrs} open="open">'
@@ -61,7 +61,7 @@ def _mark(name: str, attrs: str) -> str:
         return f'<{name}{attrs} class="current">'
     classes = m.group(1).split()
     if name == "li":  # Sphinx appends "current" to "toctree-lN"; the theme then "active"
-        classes[1:1] = ["current", "active"]
+        classes[1:1] = list(li_marks)
     else:  # Sphinx's "current" comes before the classes the theme or writer add after it
         classes.insert(0, "current")
     attrs = attrs[:m.start()] + f' class="{" ".join(classes)}"' + attrs[m.end():]
@@ -70,9 +70,11 @@ def _mark(name: str, attrs: str) -> str:
     return f"<{name}{attrs}>"
 
 
-def make_template(html: str, own_href: str) -> Template:
+def make_template(html: str, own_href: str,
+                  li_marks: tuple[str, ...] = ("current", "active")) -> Template:
     """Take the current page's marks off *html* (the theme's navigation of a page whose
-    link is *own_href*) and cut it into a :class:`Template`."""
+    link is *own_href*) and cut it into a :class:`Template`.  *li_marks*: the classes a list
+    item on the current chain gains (Sphinx's own toctree: only "current")."""
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(class_="current"):
         classes = [c for c in tag["class"] if c not in {"current", "active"}]
@@ -110,7 +112,7 @@ def make_template(html: str, own_href: str) -> Template:
         assert int(m.group(3)) == len(plain)
         pieces.append(text[last:m.start()])
         plain.append(f"<{name}{attrs}>")
-        marked.append(_mark(name, attrs))
+        marked.append(_mark(name, attrs, li_marks))
         last = m.end()
     pieces.append(text[last:])
     return Template(pieces, plain, marked, chains)
@@ -171,7 +173,51 @@ def shared(app: Sphinx, pagename: str, generate: Callable[..., Any],
     return generate_html
 
 
+def normalized(html: str) -> str:
+    """*html* as BeautifulSoup writes it: the theme parses Sphinx's toctree with it, so two
+    strings equal after this give the theme the same tree."""
+    return str(BeautifulSoup(html, "html.parser"))
+
+
+def share_sphinx_toctree(app: Sphinx, pagename: str, templatename: str,
+                         context: dict[str, Any], doctree: Any) -> None:
+    """Sphinx's own ``toctree()`` of the page, from a template too (see the module's doc).
+
+    pydata-sphinx-theme renders every sidebar template before the page, to drop empty
+    ones, and so builds the whole book's toctree for each page before any handler after its
+    own can step in: this runs before it (priority 499) and serves that ``toctree()``.  The
+    result is checked as the sidebar's is, after BeautifulSoup, which the theme parses it
+    with; pages other than the book's own keep Sphinx's.
+    """
+    toctree = context.get("toctree")
+    if (toctree is None or not app.config.booktools_shared_nav or "/" in pagename
+            or pagename == getattr(app.config, "notfound_pagename", "404")
+            or app.builder.format != "html" or app.builder.name.startswith("epub")):
+        return
+    templates = cache(app).templates
+    own_href = app.builder.get_target_uri(pagename)
+
+    def shared_toctree(**kwargs: Any) -> str:
+        if kwargs.get("collapse", True):
+            return toctree(**kwargs)  # only the current branch: nothing to share
+        key = ("sphinx-toctree", tuple(sorted(kwargs.items())))
+        if key not in templates:
+            theirs = normalized(toctree(**kwargs))
+            template = make_template(theirs, own_href, li_marks=("current",))
+            ok = normalized(template.render(own_href)) == theirs
+            if not ok:
+                logger.info("[navigation] Sphinx's toctree differs from the template on %s",
+                            pagename)
+            templates[key] = template if ok else None
+            return theirs
+        template = templates[key]
+        return toctree(**kwargs) if template is None else template.render(own_href)
+
+    context["toctree"] = shared_toctree
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", share_sphinx_toctree, priority=499)
     app.add_config_value("booktools_shared_nav", True, "html", types=[bool],
                          description="Render the sidebar navigation once per build")
     app.connect("env-updated", reset)
