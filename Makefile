@@ -38,16 +38,8 @@ pdf-a4: $(SETUP) ## Build the PDF on A4 paper for office printing: _build/pdf/hu
 test: setup ## Run the whole test suite (builds what it needs)
 	$(PYTHON) -m pytest
 
-check: $(SETUP) ## Fast check of an edit: references, images, HTML build and its links
-	@echo "[check] 1/4 references: every citation and entry of references.bib"
-	@$(PYTHON) -m booktools.bibcheck
-	@echo "[check] 2/4 images named in the chapters"
-	@$(PYTHON) -m booktools.linkcheck sources
-	@echo "[check] 3/4 HTML edition (strict build: a warning names file and line)"
-	@$(BUILD) --quiet html
-	@echo "[check] 4/4 HTML links and #fragments (lychee, offline, and our own pass)"
-	@$(PYTHON) -m booktools.linkcheck html
-	@echo "[check] all passed. The EPUB and PDF checks run in 'make test'."
+check: $(SETUP) ## Fast check of an edit: references, images, HTML build and its links (one process)
+	@$(PYTHON) -m booktools.check
 
 linkcheck: html ## Check every external URL of the HTML edition (online; never in make test)
 	$(PYTHON) -m booktools.linkcheck external
@@ -56,8 +48,8 @@ bench: $(SETUP) ## Time the build against pandoc and Jupyter Book 1 (installs th
 	@bash benchmarks/setup.sh
 	$(PYTHON) benchmarks/run.py $(BENCH_ARGS)
 
-serve: $(SETUP) ## Live-reload preview of the HTML edition at http://127.0.0.1:8000
-	.venv/bin/sphinx-autobuild -c . book _build/.serve --host 127.0.0.1 --port 8000 -n
+serve: $(SETUP) ## Warm live-reload preview of the HTML edition at http://127.0.0.1:8000
+	$(PYTHON) -m booktools.serve --quiet --port 8000
 
 clean: ## Remove every build output and cache (keeps .venv)
 	rm -rf _build

@@ -38,6 +38,7 @@ extensions = [
     "booktools.hints",  # how-to-fix hints; unclosed fences and roles
     "booktools.figures",  # map and timeline chart, drawn from book/data/
     "booktools.backmatter",  # timeline, people, places, glossary from book/data/
+    "booktools.incremental",  # a changed title or label rewrites every page that shows it
     "booktools.epub",  # EPUB builder, lang="hu" marking (booktools/epub.py)
     "booktools.typst",  # the PDF edition, typeset with Typst (booktools/typst/)
     # The HTML edition for readers and hosts (see the HTML section below).
@@ -101,7 +102,14 @@ html_theme_options = {
     "use_issues_button": True,
     "use_download_button": False,  # prints one page only; booktools.html offers the book
     "show_toc_level": 2,
+    # pydata-sphinx-theme puts a second search field in the header bar above the layout
+    # when this is unset (wide screens: two fields side by side); the sidebar has one.
+    "navbar_persistent": [],
 }
+# The colour mode the theme starts in: "auto" follows the reader's system setting, as the
+# theme did before, but unset it reached the page as "" and every page logged
+# "Got invalid theme mode" to the browser console.
+html_context = {"default_mode": "auto"}
 # The whole-book downloads linked from every page (booktools.html); `make` builds them first.
 book_downloads = [
     ("PDF", str(ROOT / "_build" / "pdf" / f"{meta.BASENAME}.pdf")),

@@ -60,6 +60,8 @@ class Case:
     cmd: list[str]
     cwd: Path
     prepare: Callable[[int], None] = lambda _run: None
+    #: The command prints ``[bench-seconds] S`` (a preview's save-to-page time): report that.
+    reported: bool = False
 
 
 def timed(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float]:
@@ -134,7 +136,7 @@ def make_books(name: str) -> dict[str, Path]:
 
 
 def cases_for(name: str, dirs: dict[str, Path], editions: list[str], peers: bool,
-              suite: bool) -> list[Case]:
+              suite: bool, make_test: bool = True) -> list[Case]:
     """The commands for one book, grouped so ours and the peer for a row run side by side."""
     ours, pandoc, jb = dirs["ours"], dirs["pandoc"], dirs["jb"]
     build = [str(VENV_PY), "-m", "booktools.build"]
@@ -196,9 +198,19 @@ def cases_for(name: str, dirs: dict[str, Path], editions: list[str], peers: bool
         out.append(Case(f"{ed}, one-chapter edit", "ours", build + [ed], ours, edit))
         if peers and ed == "html":
             out.append(Case(f"{ed}, one-chapter edit", "jb", jbb + ["html"], jb, jb_edit))
+    if suite and "html" in editions:  # the real book: a contributor's loop
+        out.append(Case("`make html`, no change", "ours", ["make", "html"], ours))
+        out.append(Case("`make html`, one-chapter edit", "ours", ["make", "html"], ours, edit))
+        preview = [str(VENV_PY), str(HERE / "preview.py")]
+        out.append(Case("warm preview (`make serve`), edit to page written", "ours",
+                        [*preview, "ours", str(chapter)], ours, reported=True))
+        out.append(Case("sphinx-autobuild (the old `make serve`), edit to page written",
+                        "ours", [*preview, "autobuild", str(chapter)], ours, reported=True))
     if suite:
-        out.append(Case("`make check`", "ours", ["make", "check"], ours))
-        out.append(Case("`make test`", "ours", ["make", "test"], ours))
+        out.append(Case("`make check`, no change", "ours", ["make", "check"], ours))
+        out.append(Case("`make check`, one-chapter edit", "ours", ["make", "check"], ours, edit))
+        if make_test:
+            out.append(Case("`make test`", "ours", ["make", "test"], ours))
     return out
 
 
@@ -271,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", action="store_true", help="time ours only")
     parser.add_argument("--no-suite", action="store_true",
                         help="skip `make check` and `make test` (timed on the real book only)")
+    parser.add_argument("--no-make-test", action="store_true",
+                        help="time `make check` but not `make test` (9 minutes and more)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.md")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -301,13 +315,20 @@ def main(argv: list[str] | None = None) -> int:
             meta_lines.append(f"- `{name}`: {len(list((dirs['ours'] / 'book').glob('*.md')))} "
                               f"documents, {n_words:,} words")
             cases = cases_for(name, dirs, per_book.get(name, default), peers,
-                              suite=name == "real" and not args.no_suite)
+                              suite=name == "real" and not args.no_suite,
+                              make_test=not args.no_make_test)
             for run in range(1, args.runs + 1):
                 for case in cases:
                     case.prepare(run)
                     slug = re.sub(r"\W+", "-", case.row).strip("-")
                     log = WORK / "logs" / name / f"{case.who}-{slug}.log"
                     seconds, peak = timed(case.cmd, case.cwd, log)
+                    if case.reported:
+                        found = re.findall(r"^\[bench-seconds\] ([\d.]+)$",
+                                           log.read_text(errors="replace"), re.M)
+                        if not found:
+                            raise BenchError(f"{' '.join(case.cmd)} reported no time; log {log}")
+                        seconds = float(found[-1])
                     res = results.setdefault((name, case.row, case.who), Result())
                     res.times.append(seconds)
                     res.peaks_mb.append(peak)

@@ -71,13 +71,31 @@ def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Pa
 
 
 def publish_dir(built: Path, target: Path) -> None:
-    """Replace *target* by a copy of *built*, swapping folders by rename."""
+    """Replace *target* by a copy of *built*, swapping folders by rename.
+
+    A file the build did not rewrite (same size and modification time as the published
+    copy, which ``copy2`` gave it) is hard-linked from the published edition instead of
+    copied: safe, since published files are never written in place, only replaced.
+    """
     fresh = target.with_name(f".{target.name}.new")
     old = target.with_name(f".{target.name}.old")
     for stale in (fresh, old):
         if stale.exists():
             shutil.rmtree(stale)
-    shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+
+    def link_or_copy(src: str, dst: str) -> str:
+        published = target / Path(dst).relative_to(fresh)
+        try:
+            a, b = os.stat(src), os.stat(published)
+            if (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns):
+                os.link(published, dst)
+                return dst
+        except OSError:
+            pass
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"),
+                    copy_function=link_or_copy)
     if target.exists():
         target.rename(old)
     fresh.rename(target)

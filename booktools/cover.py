@@ -5,16 +5,27 @@ cover too, and byte-reproducible (Typst draws it, and Pillow writes no timestamp
 PNG), so two builds of one commit give the same EPUB.  Typst sets it in Libertinus Serif,
 which is built into Typst: no system font is needed.  Run ``python -m booktools.cover
 OUT.png`` to look at it.
+
+Pillow and Typst are imported only when an image is really drawn: the HTML edition's
+link-preview card and favicon are kept in ``_build/.cache`` with a hash of what they are
+drawn from (:func:`write_cached`), so a build that changed neither imports nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import sys
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from . import meta
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 WIDTH, HEIGHT = 1400, 2100  # 2:3, the proportion most e-book shops ask for
 RED, WHITE, GREEN = (205, 42, 62), (250, 247, 240), (67, 111, 77)  # the Hungarian tricolour
@@ -59,6 +70,7 @@ def _render(width: int, height: int, *, scale: float, hole: bool, author: str) -
     import io
 
     import typst
+    from PIL import Image
 
     year, _, rest = meta.TITLE.partition(":")
     inputs = {
@@ -99,6 +111,72 @@ def write_cover(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     draw_cover().save(path, format="PNG", optimize=True)
     return path
+
+
+def draw_favicon(size: int = 64) -> Image.Image:
+    """The browser-tab icon: the cover's flag with its hole, square, drawn at four times
+    the size and scaled down so the ring's edge is smooth."""
+    from PIL import Image, ImageDraw
+
+    big = size * 4
+    img = Image.new("RGB", (big, big), WHITE)
+    draw = ImageDraw.Draw(img)
+    band = big * 2 // 7
+    draw.rectangle((0, 0, big, band), fill=RED)
+    draw.rectangle((0, big - band, big, big), fill=GREEN)
+    r, c = big // 7, big // 2
+    draw.ellipse((c - r, c - r, c + r, c + r), outline=INK, width=max(4, big // 40))
+    return img.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def write_favicon(path: Path) -> Path:
+    """Write the favicon PNG to *path*; the same bytes for the same drawing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draw_favicon().save(path, format="PNG", optimize=True)
+    return path
+
+
+def drawing_hash() -> str:
+    """A content hash of what the images are drawn from: this module, the book's identity
+    (meta.py), and the versions of Pillow and of Typst (whose built-in font sets the text)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in [here / "cover.py", here / "meta.py"]:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    for package in ("pillow", "typst"):
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+def write_cached(target: Path, draw: Callable[[Path], Path], cache: Path) -> Path:
+    """Put the image *draw* writes at *target*, drawing it only when its inputs changed.
+
+    The drawn file and the hash it was drawn from are kept in *cache* (``_build/.cache``);
+    a missing, edited or stale copy is drawn again.  Returns *target*.
+    """
+    kept = cache / target.name
+    stamp = cache / f"{target.name}.json"
+    key = drawing_hash()
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        fresh = (recorded["inputs"] == key
+                 and hashlib.sha256(kept.read_bytes()).hexdigest() == recorded["output"])
+    except (OSError, ValueError, KeyError, TypeError):
+        fresh = False
+    if not fresh:
+        draw(kept)
+        stamp.write_text(json.dumps({
+            "inputs": key, "output": hashlib.sha256(kept.read_bytes()).hexdigest()}),
+            encoding="utf-8")
+    if not target.is_file() or target.read_bytes() != kept.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target)
+    return target
+
+
+
+
 
 
 if __name__ == "__main__":

@@ -10,23 +10,23 @@ as outlines (HTML, EPUB) and ``NAME-text.svg`` with its labels as text (the PDF,
 Typst); chapters include it as ``/_figures/NAME.*``.  Output is byte-reproducible (fixed
 SVG hash salt, no dates in the metadata) and a file is rewritten only when its bytes
 change, so Sphinx's cache is not disturbed.
+
+A build redraws the figures only when their inputs changed: a content hash of the data
+files, of this module and ``bookdata`` and of matplotlib's version is kept beside the
+build's doctrees (``_build/.cache/figures.json``) with the hashes of the files drawn.
+When both still match, matplotlib is not even imported (it costs 1.5 s of a build).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import math
+from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display: must come before pyplot
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
-from matplotlib.patches import Polygon
 
 from . import bookdata
 
@@ -50,6 +50,16 @@ RC = {
 }
 
 
+def _pyplot() -> Any:
+    """matplotlib's pyplot, imported only when a figure is really drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: must come before pyplot
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def _save(fig: Any, name: str, outdir: Path, pdf: bool = False) -> list[Path]:
     """Write NAME.svg and NAME-text.svg, touching a file only when its bytes change.
 
@@ -58,6 +68,7 @@ def _save(fig: Any, name: str, outdir: Path, pdf: bool = False) -> list[Path]:
     where Typst embeds the font (shipped with matplotlib) so the labels can be searched,
     copied and read aloud (booktools/typst/builder.py picks it).
     """
+    plt = _pyplot()
     written = []
     for suffix, fonttype in (("", "path"), ("-text", "none")):
         buf = io.BytesIO()
@@ -87,6 +98,9 @@ def _text_offset(pos: str) -> tuple[tuple[int, int], str, str]:
 
 def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
     """The map of Hungary with the towns named in the book."""
+    plt = _pyplot()
+    from matplotlib.patches import Polygon
+
     outline = json.loads((data / OUTLINE.name).read_text(encoding="utf-8"))
     towns = bookdata.mapped_towns(data)
     x0, y0, x1, y1 = 15.9, 45.55, 23.1, 48.75
@@ -132,6 +146,9 @@ def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = Fals
 def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA,
                   pdf: bool = False) -> list[Path]:
     """The twelve days and after: labelled events on a vertical date axis."""
+    plt = _pyplot()
+    import matplotlib.dates as mdates
+
     events = [(dt.date.fromisoformat(r["date"]), r["chart"]) for r in bookdata.timeline(data)
               if r["chart"]]
     start, end = bookdata.CHART_SPAN
@@ -167,19 +184,77 @@ def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = Fals
     return draw_map(outdir, data, pdf) + draw_timeline(outdir, data, pdf)
 
 
+#: What the figures are drawn from, besides the code: the data files and the citation keys
+#: their rows are checked against.
+INPUTS = (OUTLINE.name, "places.csv", "timeline.csv")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def inputs_hash(data: Path = bookdata.DATA) -> str:
+    """A content hash of everything the figures depend on (not mtimes: a checkout or a
+    revert changes those without changing a byte)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    sources = [data / name for name in INPUTS] + [
+        bookdata.BIBFILE, here / "figures.py", here / "bookdata.py"]
+    for path in sources:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"(missing)")
+        digest.update(b"\0")
+    digest.update(metadata.version("matplotlib").encode())
+    return digest.hexdigest()
+
+
+def draw_if_changed(outdir: Path, data: Path, stamp: Path) -> bool:
+    """Draw the figures unless *stamp* shows the same inputs and the same files drawn.
+
+    Returns True when they were drawn.  A missing or unreadable stamp, a changed input
+    or a figure file deleted or edited by hand all mean: draw again.
+    """
+    key = inputs_hash(data)
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        if recorded["inputs"] == key and recorded["outputs"] and all(
+                _sha256(outdir / name) == digest for name, digest in recorded["outputs"].items()):
+            return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    written = draw_all(outdir, data)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps({
+        "inputs": key, "outputs": {p.name: _sha256(p) for p in written}}, indent=1),
+        encoding="utf-8")
+    return True
+
+
 def _builder_inited(app: Any) -> None:
-    """Draw before the chapters are read, so Sphinx finds the files of ``NAME.*``.
+    """Draw before the chapters are read, so Sphinx finds the files of ``NAME.*``."""
+    refresh(app)
+
+
+def refresh(app: Any) -> None:
+    """Draw the figures of *app*'s book if their inputs changed (also before each rebuild of
+    the warm preview, whose application starts once).
 
     A book without a ``data/`` folder (the test fixtures) has no figures to draw.
     """
     srcdir = Path(app.srcdir)
     if (srcdir / "data").is_dir():
         try:
-            draw_all(srcdir / "_figures", srcdir / "data")
+            draw_if_changed(srcdir / "_figures", srcdir / "data", stamp_path(app))
         except bookdata.DataError as err:
             from sphinx.errors import ExtensionError
 
             raise ExtensionError(f"figures: {err}") from None
+
+
+def stamp_path(app: Any) -> Path:
+    """The figures' stamp, in the build folder beside the doctrees (``_build/.cache``):
+    not inside them, since a failed build deletes the doctrees."""
+    return Path(app.doctreedir).parent / ".cache" / "figures.json"
 
 
 def setup(app: Any) -> dict[str, Any]:

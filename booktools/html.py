@@ -8,22 +8,25 @@
 * The sizes go into ``html_context`` at config time, so Sphinx's build-info hash changes and
   every page is rewritten when a download changes size, also in an incremental build.
 * ``robots.txt`` points crawlers at ``sitemap.xml`` (written by sphinx-sitemap).
+* A favicon drawn from the cover (``_static/favicon.png``, linked from every page), so
+  browsers do not ask for a ``/favicon.ico`` the site does not have.  It and the link-preview
+  card are drawn only when their drawing changed (``booktools.cover.write_cached``).
 """
 
 from __future__ import annotations
 
-import functools
 import shutil
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from .cover import write_social_card
+from . import cover, navigation
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,14 @@ DOWNLOADS_DIR = "_downloads"
 #: The book's link-preview image, in the site (conf.py's ogp_image points at it).
 SOCIAL_CARD = "_images/social-card.png"
 STATIC = Path(__file__).resolve().parent / "_static"
+#: The favicon, in the site's _static folder (drawn into the build's cache, then copied).
+FAVICON = "favicon.png"
+
+
+def cache_dir(app: Sphinx) -> Path:
+    """Drawn images kept between builds: ``_build/.cache`` (beside the doctrees, which a
+    failed build deletes)."""
+    return Path(app.doctreedir).parent / ".cache"
 
 
 def human_size(size: int) -> str:
@@ -70,37 +81,49 @@ def on_builder_inited(app: Sphinx) -> None:
     """The site's own CSS and JS, for the website only: the EPUB keeps its own styles."""
     if not is_html_site(app):
         return
-    app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+    # The favicon is drawn into a folder of its own, which Sphinx copies into _static/.
+    icons = cache_dir(app) / "favicon"
+    cover.write_cached(icons / FAVICON, cover.write_favicon, cache_dir(app))
+    app.config.html_static_path = [*app.config.html_static_path, str(STATIC), str(icons)]
     app.add_css_file("icons.css")  # the theme's icons without fontawesome.js (booktools.icons)
     app.add_css_file("book.css")
     app.add_js_file("footnotes.js", loading_method="defer")
 
 
-def label_toc_toggles(app: Sphinx, pagename: str, templatename: str,
-                      context: dict[str, Any], doctree: Any) -> None:
+def link_favicon(app: Sphinx, pagename: str, templatename: str,
+                 context: dict[str, Any], doctree: Any) -> None:
+    """Link the favicon from every page (the layout writes ``<link rel="icon">``)."""
+    if is_html_site(app) and not context.get("favicon_url"):
+        context["favicon_url"] = context["pathto"](f"_static/{FAVICON}", 1)
+
+
+def label_toggles(html: str) -> str:
     """Name the sidebar's expand/collapse toggles.
 
     pydata-sphinx-theme writes each toggle as a ``<summary>`` holding only a chevron icon,
     which has no accessible name (axe-core "summary-name", WCAG 4.1.2); the theme builds it
     in Python, so no template can fix it: we label it after the part it opens.
     """
+    soup = BeautifulSoup(html, "html.parser")
+    for summary in soup.find_all("summary"):
+        if summary.get_text(strip=True) or summary.get("aria-label"):
+            continue
+        item = summary.find_parent("li")
+        link = item.find("a") if item else None
+        name = link.get_text(" ", strip=True) if link else "this section"
+        summary["aria-label"] = f"Show or hide the contents of {name}"
+    return str(soup)
+
+
+def label_toc_toggles(app: Sphinx, pagename: str, templatename: str,
+                      context: dict[str, Any], doctree: Any) -> None:
+    """The theme's sidebar navigation, labelled (:func:`label_toggles`) and rendered once per
+    build rather than once per page (booktools.navigation)."""
     generate = context.get("generate_toctree_html")
     if not is_html_site(app) or generate is None:
         return
-
-    @functools.wraps(generate)
-    def labelled(*args: Any, **kwargs: Any) -> Markup:
-        soup = BeautifulSoup(str(generate(*args, **kwargs)), "html.parser")
-        for summary in soup.find_all("summary"):
-            if summary.get_text(strip=True) or summary.get("aria-label"):
-                continue
-            item = summary.find_parent("li")
-            link = item.find("a") if item else None
-            name = link.get_text(" ", strip=True) if link else "this section"
-            summary["aria-label"] = f"Show or hide the contents of {name}"
-        return Markup(str(soup))
-
-    context["generate_toctree_html"] = labelled
+    context["generate_toctree_html"] = navigation.shared(app, pagename, generate,
+                                                         label_toggles)
 
 
 def add_download_menu(app: Sphinx, pagename: str, templatename: str,
@@ -143,19 +166,59 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
             raise RuntimeError(f"{source} changed during the HTML build; build again")
         shutil.copyfile(source, target / d["name"])
     # One link-preview card for the whole book, drawn from its title (conf.py: ogp_image).
-    write_social_card(outdir / SOCIAL_CARD)
+    cover.write_cached(outdir / SOCIAL_CARD, cover.write_social_card, cache_dir(app))
     sitemap = f"{app.config.html_baseurl.rstrip('/')}/{app.config.sitemap_filename}"
     (outdir / "robots.txt").write_text(
         f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n", encoding="utf-8"
     )
 
 
+#: sphinxext-opengraph's per-page image module, which imports matplotlib (0.5 s) at load.
+OGP_CARDS = "sphinxext.opengraph._social_cards"
+
+
+def skip_opengraph_cards() -> None:
+    """Load sphinxext-opengraph without its per-page image cards (and so without matplotlib).
+
+    The book has one card for every page (conf.py turns the per-page ones off), but
+    sphinxext-opengraph 0.13 imports its card module, and with it matplotlib, whenever it is
+    loaded.  Its own fallback when matplotlib is missing is ``create_social_card = None``:
+    this stands in for the module with exactly that, before the extension is imported.
+    :func:`check_opengraph_cards` stops the build if the cards are ever turned on.
+    TODO: drop this if sphinxext-opengraph imports matplotlib lazily.
+    """
+    if "sphinxext.opengraph" in sys.modules or OGP_CARDS in sys.modules:
+        return
+    stub = types.ModuleType(OGP_CARDS, "booktools.html: per-page social cards are off")
+    stub.DEFAULT_SOCIAL_CONFIG = {  # type: ignore[attr-defined]  # the same as upstream's
+        "enable": True, "site_url": True, "site_title": True, "page_title": True,
+        "description": True,
+    }
+    stub.create_social_card = None  # type: ignore[attr-defined]
+    sys.modules[OGP_CARDS] = stub
+
+
+def check_opengraph_cards(app: Sphinx, config: Config) -> None:
+    cards = getattr(config, "ogp_social_cards", None) or {}
+    if sys.modules.get(OGP_CARDS) is not None and getattr(
+            sys.modules[OGP_CARDS], "create_social_card", 1) is None and cards.get("enable") \
+            is not False:
+        from sphinx.errors import ConfigError
+
+        raise ConfigError("booktools.html loads sphinxext-opengraph without per-page cards: "
+                          "keep ogp_social_cards = {'enable': False} in conf.py")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("booktools.navigation")
+    skip_opengraph_cards()
+    app.connect("config-inited", check_opengraph_cards)
     app.add_config_value("book_downloads", [], "html", types=[list])
     app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)
     # After sphinx-book-theme's own buttons (priority 501), so ours comes first in the list.
     app.connect("html-page-context", add_download_menu, priority=600)
     app.connect("html-page-context", label_toc_toggles, priority=600)
+    app.connect("html-page-context", link_favicon)
     app.connect("build-finished", on_build_finished)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

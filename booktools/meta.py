@@ -1,6 +1,7 @@
 """The book's identity, set once and read by conf.py, the build and the tests."""
 
 import hashlib
+import os
 from pathlib import Path
 
 TITLE = "1956: The Hungarian Revolution"
@@ -27,7 +28,11 @@ def source_fingerprint() -> str:
     """A hash of the local extensions' sources, for Sphinx's environment to depend on."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted(here.rglob("*.py")):
-        if "node_modules" not in path.parts:
-            digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
+    paths = []
+    for folder, subfolders, files in os.walk(here):
+        # Not into node_modules (200 MB of checkers) or caches: walking them took 70 ms.
+        subfolders[:] = [d for d in subfolders if d not in {"node_modules", "__pycache__"}]
+        paths += [Path(folder, f) for f in files if f.endswith(".py")]
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import docutils.nodes
@@ -223,8 +224,31 @@ def _copy_fingerprint(app: Sphinx, config: object) -> None:
     config.booktools_fingerprint_pages = config.booktools_fingerprint  # type: ignore[attr-defined]
 
 
+def _cache_path(app: Sphinx) -> Path:
+    """Beside the doctrees, not in them (a failed build deletes them): ``_build/.cache``."""
+    return Path(app.doctreedir).parent / ".cache" / "notes-forms.pickle"
+
+
+def _load_forms(app: Sphinx) -> None:
+    from . import notes_style
+
+    notes_style.load_cache(_cache_path(app))
+    app.booktools_forms = notes_style.cache_size()  # type: ignore[attr-defined]
+
+
+def _save_forms(app: Sphinx, exception: Exception | None) -> None:
+    from . import notes_style
+
+    if exception is None and notes_style.cache_size() != getattr(app, "booktools_forms", -1):
+        notes_style.save_cache(_cache_path(app))
+        app.booktools_forms = notes_style.cache_size()  # type: ignore[attr-defined]
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     _cache_pybtex_plugin_lookups()
+    # The notes' and bibliography's forms, kept between builds (booktools.notes_style).
+    app.connect("builder-inited", _load_forms)
+    app.connect("build-finished", _save_forms)
     app.setup_extension("sphinxcontrib.bibtex")
     role = NoteCiteRole()
     app.add_role("footcite", role, override=True)

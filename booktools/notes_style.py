@@ -22,9 +22,12 @@ Quotation marks follow British usage (single quotes, punctuation outside).
 from __future__ import annotations
 
 import functools
+import hashlib
+import pickle
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from pybtex.database import Entry, Person
 from pybtex.richtext import HRef, Tag, Text
@@ -44,9 +47,14 @@ def _latex(value: str) -> Text:
     return Text.from_latex(value)
 
 
-@functools.lru_cache(maxsize=4096)
+_PLAIN: dict[str, str] = {}
+
+
 def _plain(value: str) -> str:
-    return _latex(value).render_as("text")
+    """*value* as plain text (cached, and kept between builds: see :func:`load_cache`)."""
+    if value not in _PLAIN:
+        _PLAIN[value] = _latex(value).render_as("text")
+    return _PLAIN[value]
 
 
 def _join(parts: Sequence[Text | str], sep: str = ", ", last: str | None = None) -> Text:
@@ -378,6 +386,44 @@ def _formatted(method, entry: Entry) -> Text:
     if key not in _FORMATTED:
         _FORMATTED[key] = method(entry)
     return _FORMATTED[key]
+
+
+def _cache_key() -> str:
+    """What the cached forms depend on besides the entries: this module and pybtex."""
+    from importlib import metadata
+
+    source = Path(__file__).read_bytes()
+    return hashlib.sha256(source + metadata.version("pybtex").encode()).hexdigest()
+
+
+def load_cache(path: Path) -> None:
+    """Start from the forms an earlier build made (sphinxcontrib-bibtex formats every entry
+    of the bibliography again in every build: 0.3 s of a no-change build).  The forms are
+    keyed by every field of their entry (:func:`_signature`), and the file by this module's
+    source and pybtex's version, so a stale form can never be used; an unreadable file is
+    ignored and written afresh."""
+    try:
+        with path.open("rb") as fh:
+            key, formatted, plain = pickle.load(fh)
+    except (OSError, pickle.PickleError, ValueError, EOFError, TypeError, AttributeError,
+            ImportError):
+        return
+    if key == _cache_key():
+        _FORMATTED.update(formatted)
+        _PLAIN.update(plain)
+
+
+def save_cache(path: Path) -> None:
+    """Keep the forms for the next build (only when there are new ones)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.new")
+    with tmp.open("wb") as fh:
+        pickle.dump((_cache_key(), _FORMATTED, _PLAIN), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def cache_size() -> int:
+    return len(_FORMATTED) + len(_PLAIN)
 
 
 def _sentences(parts: Sequence[Text]) -> Text:

@@ -118,3 +118,43 @@ def test_link_checker_knows_the_generated_figures():
     from booktools import figures, linkcheck
 
     assert {figures.MAP, figures.TIMELINE} == linkcheck.GENERATED_FIGURES
+
+
+def test_figures_are_redrawn_only_when_their_inputs_change(tmp_path: Path) -> None:
+    """The content-hash cache: a second build draws nothing; a changed data row, or a
+    figure file edited by hand, makes the next build draw again."""
+    import shutil
+
+    data, out, stamp = tmp_path / "data", tmp_path / "figures", tmp_path / "cache" / "f.json"
+    shutil.copytree(bookdata.DATA, data)
+    assert figures.draw_if_changed(out, data, stamp) is True
+    drawn = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert figures.draw_if_changed(out, data, stamp) is False
+    # An unchanged byte content with a new mtime (a checkout, a revert) is no change.
+    (data / "timeline.csv").write_bytes((data / "timeline.csv").read_bytes())
+    assert figures.draw_if_changed(out, data, stamp) is False
+    timeline = (data / "timeline.csv").read_text(encoding="utf-8")
+    first_label = next(r["chart"] for r in bookdata.timeline(data) if r["chart"])
+    (data / "timeline.csv").write_text(timeline.replace(first_label, first_label + " (X)", 1),
+                                       encoding="utf-8")
+    assert figures.draw_if_changed(out, data, stamp) is True
+    assert (out / "timeline-1956.svg").read_bytes() != drawn["timeline-1956.svg"]
+    assert (out / "hungary-map.svg").read_bytes() == drawn["hungary-map.svg"]
+    (out / "hungary-map.svg").write_text("edited by hand")
+    assert figures.draw_if_changed(out, data, stamp) is True
+    assert (out / "hungary-map.svg").read_bytes() == drawn["hungary-map.svg"]
+
+
+def test_a_no_change_html_build_imports_no_figure_or_image_code() -> None:
+    """matplotlib costs 1.5 s to import: a build whose figures are current must not load it."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    build = [sys.executable, "-X", "importtime", "-m", "booktools.build", "--quiet", "html"]
+    subprocess.run(build, cwd=root, capture_output=True, check=True)  # figures now current
+    proc = subprocess.run(build, cwd=root, capture_output=True, text=True, check=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "matplotlib" not in imported
+    assert "matplotlib.pyplot" not in imported

@@ -247,3 +247,24 @@ def test_html_reader_journey(browser, site_with_downloads, epub_path, pdf_path):
         page.context.close()
     finally:
         srv.close()
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "05-twenty-third-october.html", "91-people.html"])
+def test_html_first_visit_has_no_console_error_and_one_search_field(browser, server, page_name):
+    """A first visit (nothing in localStorage) at 1400 x 1000: no console error (the theme's
+    "Got invalid theme mode" came from an empty default mode), no failed request (the
+    favicon.ico browsers ask for when a page links none), and one search field in sight
+    (the theme's header bar showed a second one above the layout)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    bad = watch_requests(page, server.url.split(PREFIX, 1)[0])
+    page.goto(server.url + page_name)
+    page.wait_for_load_state("networkidle")
+    assert errors + bad == []
+    fields = page.locator(".search-button-field, input[type=search]")
+    visible = [i for i in range(fields.count()) if fields.nth(i).is_visible()]
+    assert len(visible) == 1, f"{len(visible)} search fields visible"
+    ctx.close()

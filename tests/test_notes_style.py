@@ -149,3 +149,28 @@ def test_works_without_author_file_under_their_title():
     # accent ignored), before Borhi.
     assert keys.index("lomax1976hungary") < keys.index("time1957muk")
     assert keys.index("ujkor") < keys.index("borhi2000merchants")
+
+
+def test_forms_kept_between_builds_are_used_only_for_the_same_code(tmp_path, monkeypatch):
+    """The forms cache (_build/.cache/notes-forms.pickle): a form saved by one build is
+    loaded by the next; a file written for other code (another key) is ignored."""
+    from booktools import notes_style
+
+    entry = ENTRIES["lomax1976hungary"]
+    expected = STYLE.format_bibliography(entry).render_as("text")
+    path = tmp_path / "forms.pickle"
+    notes_style.save_cache(path)
+    monkeypatch.setattr(notes_style, "_FORMATTED", {})
+    monkeypatch.setattr(notes_style, "_PLAIN", {})
+    notes_style.load_cache(path)
+    assert notes_style.cache_size() > 0
+    assert STYLE.format_bibliography(entry).render_as("text") == expected
+
+    monkeypatch.setattr(notes_style, "_FORMATTED", {})
+    monkeypatch.setattr(notes_style, "_PLAIN", {})
+    monkeypatch.setattr(notes_style, "_cache_key", lambda: "other code")
+    notes_style.load_cache(path)
+    assert notes_style.cache_size() == 0
+    path.write_bytes(b"not a pickle")
+    notes_style.load_cache(path)  # ignored, no error
+    assert notes_style.cache_size() == 0

@@ -1,0 +1,82 @@
+"""What an incremental build must rewrite besides the documents that changed.
+
+Sphinx rewrites a page when its own source changed.  But every HTML page carries the whole
+book's navigation (sphinx-book-theme), and a ``{ref}`` to a section shows that section's
+title: when a chapter's title, the table of contents or a section label changes, pages whose
+sources did not change show the old text, and an incremental build no longer gives the
+pages a clean build gives (``tests/test_incremental.py`` shows it).
+
+Sphinx's own events carry this: ``env-before-read-docs`` lets us note, before the changed
+documents are read again, what they contributed to the book-wide parts (titles, toctree
+entries, labels); ``env-get-updated`` then compares and, when anything differs, asks Sphinx
+to rewrite every page.  A sentence edited inside a chapter changes none of these, so it
+rewrites that chapter only (and the pages that depend on it, such as the people page).
+
+``sitemap.xml`` (sphinx-sitemap) is collected from the pages written in a build, so an
+incremental build listed only those: before it is written, it is given every page, in the
+order a clean build writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+#: Key in ``env.temp_data``-like storage: what the documents being read showed elsewhere.
+BEFORE = "booktools_shared_before"
+
+
+def shared_state(env: BuildEnvironment, docnames: set[str]) -> dict[str, Any]:
+    """What *docnames* contribute to other pages: titles, toctrees, labels, the doc set."""
+    std = env.domains.standard_domain
+    return {
+        "docs": frozenset(env.all_docs),
+        "titles": {d: env.titles[d].astext() for d in docnames if d in env.titles},
+        "toctrees": {d: tuple(env.toctree_includes.get(d, ())) for d in docnames},
+        "labels": {name: value for name, value in std.labels.items() if value[0] in docnames},
+        "anonlabels": {name: value for name, value in std.anonlabels.items()
+                       if value[0] in docnames},
+    }
+
+
+def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    app.booktools_shared_before = (set(docnames), shared_state(env, set(docnames)))  # type: ignore[attr-defined]
+
+
+def rewrite_all_if_shared_parts_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """All documents, when a changed document changed what other pages show of it."""
+    read, before = getattr(app, "booktools_shared_before", (set(), None))
+    app.booktools_shared_before = (set(), None)  # type: ignore[attr-defined]
+    if before is None or not read:
+        return []
+    # Documents added or removed change the navigation too; shared_state sees them in "docs".
+    after = shared_state(env, read)
+    if after == before:
+        return []
+    return sorted(env.found_docs)
+
+
+def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """Give sphinx-sitemap every page, not only the ones this build wrote.
+
+    Runs before sphinx-sitemap's own build-finished handler writes the file.  TODO: drop
+    when sphinx-sitemap collects pages across incremental builds itself.
+    """
+    links = getattr(app, "sitemap_links", None)
+    if exception is not None or links is None or app.builder.format != "html":
+        return
+    from sphinx_sitemap import add_html_link
+
+    while not links.empty():
+        links.get_nowait()
+    for docname in sorted(app.env.all_docs):  # Sphinx writes the documents sorted
+        add_html_link(app, docname, "page.html", {}, None)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("build-finished", complete_sitemap, priority=400)
+    app.connect("env-before-read-docs", before_read)
+    app.connect("env-get-updated", rewrite_all_if_shared_parts_changed)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

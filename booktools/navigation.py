@@ -1,0 +1,224 @@
+"""The sidebar navigation rendered once per build, not once per page.
+
+sphinx-book-theme writes the whole book's navigation into every page, and
+pydata-sphinx-theme builds it for each page afresh (a toctree, rendered, parsed with
+BeautifulSoup, rewritten): the cost grows with pages x pages.  Between two pages at the same
+folder depth the navigation differs only in the marks of the current page: ``current``
+(and the theme's ``active``) on its list items and lists, ``current`` and ``href="#"`` on its
+own link, ``open`` on the disclosure widgets above it.
+
+So the first page of a build renders it the theme's way; the marks of that page are taken
+off, leaving a template with a slot at every element that can carry a mark; every other page
+fills the slots on the chain of its own link, a string join.  The first page's result is
+checked against the theme's own: if they ever differ (a new theme version), the build falls
+back to the theme's way for every page, so the reader sees the same navigation either way
+(``tests/test_incremental.py`` compares whole sites built both ways).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+from markupsafe import Markup
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+SLOT = "data-bk-nav-slot"
+MARKABLE = ("li", "ul", "a", "details")
+_TAG = re.compile(rf'<(li|ul|a|details)\b([^>]*?) {SLOT}="(\d+)"([^>]*)>')
+
+
+@dataclass
+class Template:
+    """The navigation without current-page marks, cut at every markable element."""
+
+    pieces: list[str]  # text, then the element of slot i, then text, ...
+    plain: list[str]  # each slot's opening tag, unmarked
+    marked: list[str]  # each slot's opening tag, marked as on the current page's chain
+    chains: dict[str, list[int]]  # a page's link href -> the slots to mark for it
+
+    def render(self, href: str | None) -> str:
+        chain = set(self.chains.get(href, ())) if href else set()
+        out = [self.pieces[0]]
+        for i, text in enumerate(self.pieces[1:]):
+            out.append(self.marked[i] if i in chain else self.plain[i])
+            out.append(text)
+        return "".join(out)
+
+
+def _mark(name: str, attrs: str, li_marks: tuple[str, ...] = ("current", "active")) -> str:
+    """The opening tag *name* with *attrs*, as the theme writes it on the current chain."""
+    if name == "details":
+        return f'<details{attrs} open="open">'
+    m = re.search(r' class="([^"]*)"', attrs)
+    if m is None:
+        return f'<{name}{attrs} class="current">'
+    classes = m.group(1).split()
+    if name == "li":  # Sphinx appends "current" to "toctree-lN"; the theme then "active"
+        classes[1:1] = list(li_marks)
+    else:  # Sphinx's "current" comes before the classes the theme or writer add after it
+        classes.insert(0, "current")
+    attrs = attrs[:m.start()] + f' class="{" ".join(classes)}"' + attrs[m.end():]
+    if name == "a":
+        attrs = re.sub(r' href="[^"]*"', ' href="#"', attrs, count=1)
+    return f"<{name}{attrs}>"
+
+
+def make_template(html: str, own_href: str,
+                  li_marks: tuple[str, ...] = ("current", "active")) -> Template:
+    """Take the current page's marks off *html* (the theme's navigation of a page whose
+    link is *own_href*) and cut it into a :class:`Template`.  *li_marks*: the classes a list
+    item on the current chain gains (Sphinx's own toctree: only "current")."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(class_="current"):
+        classes = [c for c in tag["class"] if c not in {"current", "active"}]
+        if classes:
+            tag["class"] = classes
+        else:
+            del tag["class"]
+        if tag.name == "a" and tag.get("href") == "#":
+            tag["href"] = own_href
+        if tag.name == "li":
+            details = tag.find("details", recursive=False)
+            if details is not None:
+                del details["open"]
+    slots: list[Tag] = soup.find_all(MARKABLE)
+    for i, tag in enumerate(slots):
+        tag[SLOT] = str(i)
+    chains: dict[str, list[int]] = {}
+    for i, tag in enumerate(slots):
+        if tag.name != "a" or tag.get("href") in chains:
+            continue
+        chain = [i]
+        for parent in tag.parents:
+            if parent.name in {"li", "ul"} and parent.has_attr(SLOT):
+                chain.append(int(parent[SLOT]))
+            if parent.name == "li":
+                details = parent.find("details", recursive=False)
+                if details is not None and details.find("ul") is not None:
+                    chain.append(int(details[SLOT]))
+        chains[tag["href"]] = chain
+    text = str(soup)
+    pieces, plain, marked = [], [], []
+    last = 0
+    for m in _TAG.finditer(text):
+        name, attrs = m.group(1), m.group(2) + m.group(4)
+        assert int(m.group(3)) == len(plain)
+        pieces.append(text[last:m.start()])
+        plain.append(f"<{name}{attrs}>")
+        marked.append(_mark(name, attrs, li_marks))
+        last = m.end()
+    pieces.append(text[last:])
+    return Template(pieces, plain, marked, chains)
+
+
+@dataclass
+class Cache:
+    """Templates for one build, per set of arguments; None: use the theme's way."""
+
+    templates: dict[tuple, Template | None] = field(default_factory=dict)
+
+
+def cache(app: Sphinx) -> Cache:
+    if not hasattr(app, "booktools_navigation"):
+        app.booktools_navigation = Cache()  # type: ignore[attr-defined]
+    return app.booktools_navigation  # type: ignore[attr-defined]
+
+
+def reset(app: Sphinx, env: Any) -> None:
+    """A new build (the warm preview runs many in one process): titles may have changed."""
+    app.booktools_navigation = Cache()  # type: ignore[attr-defined]
+
+
+def shared(app: Sphinx, pagename: str, generate: Callable[..., Any],
+           finish: Callable[[str], str]) -> Callable[..., Markup]:
+    """Stand-in for the theme's ``generate_toctree_html`` on page *pagename*.
+
+    *finish* is applied to the theme's HTML before it is cut into the template (the book's
+    labels on the disclosure widgets), so it runs once per build too.
+    """
+    templates = cache(app).templates
+    # Not the 404 page: sphinx-notfound-page writes its links absolute.
+    enabled = (app.config.booktools_shared_nav and "/" not in pagename
+               and pagename != getattr(app.config, "notfound_pagename", "404"))
+    own_href = app.builder.get_target_uri(pagename)
+
+    def generate_html(*args: Any, **kwargs: Any) -> Markup:
+        sidebar = (args[:1] or (kwargs.get("kind"),))[0] == "sidebar"
+        usable = (enabled and sidebar and int(kwargs.get("show_nav_level", 1)) > 0
+                  and not kwargs.get("collapse", False))
+        if not usable:
+            return Markup(finish(str(generate(*args, **kwargs))))
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in templates:
+            theirs = finish(str(generate(*args, **kwargs)))
+            template = make_template(theirs, own_href)
+            ok = template.render(own_href) == theirs
+            if not ok:
+                logger.info("[navigation] the cached sidebar differs from the theme's on "
+                            "%s: rendering it for every page", pagename)
+            templates[key] = template if ok else None
+            return Markup(theirs)
+        template = templates[key]
+        if template is None:
+            return Markup(finish(str(generate(*args, **kwargs))))
+        return Markup(template.render(own_href))
+
+    return generate_html
+
+
+def normalized(html: str) -> str:
+    """*html* as BeautifulSoup writes it: the theme parses Sphinx's toctree with it, so two
+    strings equal after this give the theme the same tree."""
+    return str(BeautifulSoup(html, "html.parser"))
+
+
+def share_sphinx_toctree(app: Sphinx, pagename: str, templatename: str,
+                         context: dict[str, Any], doctree: Any) -> None:
+    """Sphinx's own ``toctree()`` of the page, from a template too (see the module's doc).
+
+    pydata-sphinx-theme renders every sidebar template before the page, to drop empty
+    ones, and so builds the whole book's toctree for each page before any handler after its
+    own can step in: this runs before it (priority 499) and serves that ``toctree()``.  The
+    result is checked as the sidebar's is, after BeautifulSoup, which the theme parses it
+    with; pages other than the book's own keep Sphinx's.
+    """
+    toctree = context.get("toctree")
+    if (toctree is None or not app.config.booktools_shared_nav or "/" in pagename
+            or pagename == getattr(app.config, "notfound_pagename", "404")
+            or app.builder.format != "html" or app.builder.name.startswith("epub")):
+        return
+    templates = cache(app).templates
+    own_href = app.builder.get_target_uri(pagename)
+
+    def shared_toctree(**kwargs: Any) -> str:
+        if kwargs.get("collapse", True):
+            return toctree(**kwargs)  # only the current branch: nothing to share
+        key = ("sphinx-toctree", tuple(sorted(kwargs.items())))
+        if key not in templates:
+            theirs = normalized(toctree(**kwargs))
+            template = make_template(theirs, own_href, li_marks=("current",))
+            ok = normalized(template.render(own_href)) == theirs
+            if not ok:
+                logger.info("[navigation] Sphinx's toctree differs from the template on %s",
+                            pagename)
+            templates[key] = template if ok else None
+            return theirs
+        template = templates[key]
+        return toctree(**kwargs) if template is None else template.render(own_href)
+
+    context["toctree"] = shared_toctree
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", share_sphinx_toctree, priority=499)
+    app.add_config_value("booktools_shared_nav", True, "html", types=[bool],
+                         description="Render the sidebar navigation once per build")
+    app.connect("env-updated", reset)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": False}

@@ -1,0 +1,159 @@
+"""The caches never change an output: an incremental build gives the pages a clean build gives.
+
+Two copies of the project build the real book.  One is built clean, edited (a chapter's title,
+which every page's navigation shows, and a sentence) and built again incrementally; the other
+is built clean from the edited sources.  Every .html page must be byte-identical between the
+two, and so must ``sitemap.xml``; then the edit is reverted and the incremental build must give the first clean build's
+pages again.  A third copy renders the navigation the theme's way on every page
+(``booktools_shared_nav = False``), which must change no byte either.  Stale navigation, a stale aggregate page (people, index) or a figure drawn from
+old data would all show as a differing page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BOOK, ROOT, run_build
+
+CHAPTER = "03-thaw-and-hope.md"
+
+
+def copy_project(dest: Path) -> Path:
+    """The project without its git history or build outputs (a fresh machine's view)."""
+    dest.mkdir(parents=True)
+    for name in ("conf.py", "references.bib"):
+        shutil.copy(ROOT / name, dest / name)
+    ignore = shutil.ignore_patterns("node_modules", "__pycache__", "_figures")
+    shutil.copytree(ROOT / "booktools", dest / "booktools", ignore=ignore)
+    shutil.copytree(BOOK, dest / "book", ignore=ignore)
+    return dest
+
+
+def build_html(project: Path) -> dict[str, bytes]:
+    proc = run_build(project, "--quiet", "html")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    site = project / "_build" / "html"
+    pages = [*site.rglob("*.html"), site / "sitemap.xml"]
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(pages)}
+
+
+def edit(text: str) -> str:
+    """A new title for the chapter and one more sentence in its first paragraph."""
+    title_line = next(line for line in text.splitlines() if line.startswith("# "))
+    first_sentence = next(line for line in text.splitlines()
+                          if line[:1].isalpha() and line.endswith("."))
+    return (text.replace(title_line, f"{title_line} (revised)", 1)
+                .replace(first_sentence, f"{first_sentence} One more sentence.", 1))
+
+
+def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+def first_difference(a: dict[str, bytes], b: dict[str, bytes]) -> str:
+    """The first differing line of the first differing page, for the failure message."""
+    for name in differing(a, b):
+        lines_a = a.get(name, b"").decode().splitlines()
+        lines_b = b.get(name, b"").decode().splitlines()
+        for i, (x, y) in enumerate(zip(lines_a, lines_b, strict=False)):
+            if x != y:
+                return f"{name}:{i + 1}:\n  incremental: {x[:300]}\n  clean:       {y[:300]}"
+        return f"{name}: {len(lines_a)} lines against {len(lines_b)}"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    base = tmp_path_factory.mktemp("incremental")
+    warm, fresh = copy_project(base / "warm"), copy_project(base / "fresh")
+    chapter = warm / "book" / CHAPTER
+    original = chapter.read_text(encoding="utf-8")
+    out = {"clean": build_html(warm)}
+    chapter.write_text(edit(original), encoding="utf-8")
+    out["edited, incremental"] = build_html(warm)
+    chapter.write_text(original, encoding="utf-8")
+    out["reverted, incremental"] = build_html(warm)
+    # A sentence only: no title changes, so only this chapter (and the people page) is
+    # written again, and everything else must still come out as before.
+    title_line = next(line for line in original.splitlines() if line.startswith("# "))
+    chapter.write_text(edit(original).replace(f"{title_line} (revised)", title_line),
+                       encoding="utf-8")
+    build_html(warm)
+    chapter.write_text(original, encoding="utf-8")
+    out["sentence edited and reverted"] = build_html(warm)
+    out["no change"] = build_html(warm)
+    (fresh / "book" / CHAPTER).write_text(edit(original), encoding="utf-8")
+    out["edited, clean"] = build_html(fresh)
+    # The original sources again, with the navigation rendered the theme's way on every page.
+    theirs = copy_project(base / "theirs")
+    site = theirs / "_build" / "theirs"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", ".", "book", str(site),
+         "-d", str(theirs / "_build" / ".doctrees"), "-q", "-W", "--keep-going", "-n",
+         "-D", "booktools_shared_nav=0"],
+        cwd=theirs, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "0"},
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    out["clean, theme's navigation"] = {
+        str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+    return out
+
+
+def test_the_edit_shows_on_every_page(builds) -> None:
+    """The comparison means something: the title edit changes every page's navigation."""
+    changed = differing(builds["clean"], builds["edited, clean"])
+    assert CHAPTER.replace(".md", ".html") in changed
+    assert {"index.html", "91-people.html", "genindex.html"} <= set(changed), changed
+
+
+def test_incremental_build_after_an_edit_equals_a_clean_build(builds) -> None:
+    assert builds["edited, incremental"].keys() == builds["edited, clean"].keys()
+    inc, clean = builds["edited, incremental"], builds["edited, clean"]
+    assert differing(inc, clean) == [], first_difference(inc, clean)
+
+
+def test_incremental_build_after_a_revert_equals_the_first_clean_build(builds) -> None:
+    inc, clean = builds["reverted, incremental"], builds["clean"]
+    assert differing(inc, clean) == [], first_difference(inc, clean)
+
+
+@pytest.mark.parametrize("case", ["sentence edited and reverted", "no change"])
+def test_a_build_that_writes_few_pages_keeps_every_page_and_the_sitemap(builds, case) -> None:
+    """The sitemap is collected from the pages a build writes: it must still list them all."""
+    inc, clean = builds[case], builds["clean"]
+    assert differing(inc, clean) == [], first_difference(inc, clean)
+
+
+def test_navigation_rendered_once_equals_the_themes_on_every_page(builds) -> None:
+    """booktools.navigation: the template filled in per page gives the theme's own sidebar."""
+    ours, theirs = builds["clean"], builds["clean, theme's navigation"]
+    ours = {name: page for name, page in ours.items() if name.endswith(".html")}
+    assert ours.keys() == theirs.keys()
+    assert differing(ours, theirs) == [], first_difference(ours, theirs)
+
+
+def sidebar(page: bytes) -> str:
+    """The part of a page's sidebar that the theme generates from the toctree."""
+    text = page.decode()
+    start = text.index('<div class="bd-toc-item navbar-nav active">')
+    start = text.index(">", start) + 1
+    return text[start:text.index("</div>", start)].strip()
+
+
+def test_navigation_template_marks_each_page_as_the_theme_does(builds) -> None:
+    """No fallback hides a fault here: one page's sidebar, with its marks taken off, filled
+    in for every other page, must give that page's own sidebar as the theme wrote it."""
+    from booktools.navigation import make_template
+
+    theirs = {name: sidebar(page) for name, page in builds["clean, theme's navigation"].items()
+              if re.match(r"(\d\d|part)-", name)}
+    template = make_template(theirs["01-war-and-takeover.html"], "01-war-and-takeover.html")
+    assert len(template.chains) >= len(theirs)
+    for name, html in theirs.items():
+        assert template.render(name) == html, name
