@@ -43,6 +43,7 @@ extensions = [
     "booktools.latex",  # front, main and back matter in the PDF (booktools/latex/)
     # The HTML edition for readers and hosts (see the HTML section below).
     "booktools.html",
+    "booktools.redirects",  # old chapter addresses send readers on (HTML only)
     "sphinx_sitemap",
     "notfound.extension",
     "sphinxext.opengraph",
@@ -115,6 +116,13 @@ book_downloads = [
 # sitemap.xml (sphinx-sitemap): one URL per page, from html_baseurl.
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# Chapters that moved: the old address sends the reader on (booktools.redirects). A
+# published link never breaks; add a line here whenever a chapter file is renamed.
+redirects = {
+    "11-repression": "12-repression.html",
+    "12-legacy": "13-legacy.html",
+}
 
 # 404 page (sphinx-notfound-page): absolute links, so it works at any depth of the site.
 notfound_urls_prefix = "/" + html_baseurl.split("://", 1)[1].split("/", 1)[1]
