@@ -4,6 +4,7 @@
   of ``places.csv`` that have GeoNames coordinates, Budapest marked.
 * ``timeline-1956``: the events of ``timeline.csv`` that carry a chart label, 23 October
   to 14 November 1956.
+* ``budapest-centre`` and ``budapest-greater``: the plans of Budapest (booktools/plans.py).
 
 Each figure is written as SVG (HTML, EPUB) and PDF (LaTeX) into ``book/_figures/``;
 chapters include it as ``/_figures/NAME.*`` and Sphinx picks the format each builder
@@ -149,8 +150,10 @@ def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Pat
 
 
 def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA) -> list[Path]:
+    from .plans import draw_plans  # the plans of Budapest (booktools/plans.py)
+
     outdir.mkdir(parents=True, exist_ok=True)
-    return draw_map(outdir, data) + draw_timeline(outdir, data)
+    return draw_map(outdir, data) + draw_timeline(outdir, data) + draw_plans(outdir, data)
 
 
 def _builder_inited(app: Any) -> None:

@@ -13,7 +13,7 @@ from conftest import html_text, pdf_text
 
 from booktools import bookdata, figures
 
-FIGURES = ("hungary-map", "timeline-1956")
+FIGURES = ("hungary-map", "timeline-1956", "budapest-centre", "budapest-greater")
 
 
 def test_figures_are_byte_reproducible(tmp_path: Path) -> None:
@@ -112,6 +112,37 @@ def test_pdf_has_both_figures_and_the_back_matter(pdf_path: Path) -> None:
 
 
 def test_link_checker_knows_the_generated_figures():
-    from booktools import figures, linkcheck
+    from booktools import figures, linkcheck, plans
 
-    assert {figures.MAP, figures.TIMELINE} == linkcheck.GENERATED_FIGURES
+    assert {figures.MAP, figures.TIMELINE, plans.CENTRE, plans.GREATER} == \
+        linkcheck.GENERATED_FIGURES
+
+
+def test_plans_label_every_site_with_cited_coordinates(tmp_path: Path) -> None:
+    from booktools import plans
+
+    plans.draw_plans(tmp_path)
+    centre = re.sub(r"\s+", " ", pdf_text(tmp_path / "budapest-centre.pdf"))
+    greater = re.sub(r"\s+", " ", pdf_text(tmp_path / "budapest-greater.pdf"))
+    sites = bookdata.mapped_sites()
+    assert {r["kind"] for r in sites} == {"site", "district"}
+    for row in sites:
+        if row["kind"] == "site":
+            assert row["coords_source"], row.where
+            assert row["name"] in centre, row["name"]
+        else:
+            assert row["hungarian_name"] in greater, row["hungarian_name"]
+    assert "Schematic" in centre and "Schematic" in greater
+
+
+def test_a_site_coordinate_without_its_source_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(bookdata.DATA, data)
+    path = data / "places.csv"
+    text = path.read_text(encoding="utf-8")
+    assert ",wikipedia1956szenater," in text
+    path.write_text(text.replace(",wikipedia1956szenater,", ",,"), encoding="utf-8")
+    with pytest.raises(bookdata.DataError, match="places.csv:.*geonameid, lat and lon go"):
+        bookdata.places(data)
