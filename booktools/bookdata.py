@@ -139,7 +139,7 @@ def people(data: Path = DATA) -> list[Row]:
     for row in rows:
         check_common(row, ["name", "hungarian_name", "role", "source"])
         for col in ("born", "died"):
-            if row[col] and not re.fullmatch(r"1[89]\d\d", row[col]):
+            if row[col] and not re.fullmatch(r"(1[89]|20)\d\d", row[col]):
                 raise row.fail(f"{col} {row[col]!r} is not a year; give four digits, or leave "
                                "it empty when no cited work confirms it")
     return rows
@@ -205,14 +205,14 @@ def numbers(data: Path = DATA) -> list[Row]:
     """The disputed figures of 1956 (deaths, wounded, executed, refugees …), whose is whose."""
     rows = read_rows(data / "numbers.csv", COLUMNS["numbers.csv"])
     for row in rows:
-        check_common(row, ["measure", "figure", "source", "note"])
-        if not re.search(r"\d", row["figure"]):
-            raise row.fail(f"figure {row['figure']!r} holds no number; write the count as the "
-                           "source gives it, e.g. 2,652 or 2,500–3,000")
         for cite in row.cites:
             if not re.fullmatch(r"[^{}\s]+(\{[^{}]+\})?", cite):
                 raise row.fail(f"source {cite!r} is not a citation key with an optional page "
                                "in braces, e.g. ksh1957victims{4}")
+        check_common(row, ["measure", "figure", "source", "note"])
+        if not re.search(r"\d", row["figure"]):
+            raise row.fail(f"figure {row['figure']!r} holds no number; write the count as the "
+                           "source gives it, e.g. 2,652 or 2,500–3,000")
     return rows
 
 
