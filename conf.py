@@ -175,7 +175,7 @@ epub_guide = (
     ("title-page", "titlepage.xhtml", "Title Page"),
     ("copyright-page", "copyright.xhtml", "Copyright"),
     ("toc", "index.xhtml", "Table of Contents"),
-    ("preface", "00-about-this-book.xhtml", "About This Book"),
+    ("preface", "00-about-this-book.xhtml", "Introduction"),
     ("text", "01-war-and-takeover.xhtml", "Start of the Story"),
     ("glossary", "92-glossary.xhtml", "Glossary"),
     ("bibliography", "99-bibliography.xhtml", "Bibliography"),
