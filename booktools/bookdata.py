@@ -26,6 +26,7 @@ COLUMNS = {
     "places.csv": ["name", "hungarian_name", "kind", "geonameid", "lat", "lon", "coords_source",
                    "label_pos", "role", "section", "source"],
     "numbers.csv": ["measure", "figure", "period", "source", "note"],
+    "movements.csv": ["date", "from", "to", "unit", "source", "note"],
 }
 PLACE_KINDS = ("town", "district", "site", "abroad")
 LABEL_POS = ("", "right", "left", "above", "below")
@@ -213,6 +214,34 @@ def numbers(data: Path = DATA) -> list[Row]:
         if not re.search(r"\d", row["figure"]):
             raise row.fail(f"figure {row['figure']!r} holds no number; write the count as the "
                            "source gives it, e.g. 2,652 or 2,500–3,000")
+    return rows
+
+
+#: The days whose Soviet movements the map of Hungary can show.
+MOVEMENT_DAYS = (dt.date(1956, 10, 23), dt.date(1956, 11, 11))
+
+
+def movements(data: Path = DATA) -> list[Row]:
+    """Soviet troop movements for the map: from and to are places with coordinates."""
+    rows = read_rows(data / "movements.csv", COLUMNS["movements.csv"])
+    placed = {r["name"]: r for r in places(data) if r["lat"]}
+    for row in rows:
+        for cite in row.cites:
+            if not re.fullmatch(r"[^{}\s]+(\{[^{}]+\})?", cite):
+                raise row.fail(f"source {cite!r} is not a citation key with an optional page "
+                               "in braces, e.g. gyorkei1999soviet{12}")
+        check_common(row, ["date", "from", "to", "unit", "source"])
+        try:
+            day = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            raise row.fail(f"date {row['date']!r} is not a date; write it as YYYY-MM-DD") from None
+        if not MOVEMENT_DAYS[0] <= day <= MOVEMENT_DAYS[1]:
+            raise row.fail(f"date {row['date']} is outside {MOVEMENT_DAYS[0]} to "
+                           f"{MOVEMENT_DAYS[1]}, the days the map shows")
+        for col in ("from", "to"):
+            if row[col] not in placed:
+                raise row.fail(f"{col} {row[col]!r} is not a place with coordinates in "
+                               "places.csv; add the town there (with its geonameid) first")
     return rows
 
 

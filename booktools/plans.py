@@ -3,6 +3,7 @@
 * ``budapest-centre``: the sites of 23 October and of the fighting, on both banks of the
   Danube, from the rows of ``places.csv`` of kind ``site`` that carry coordinates (each copied
   from the page its ``coords_source`` cites).
+* ``hungary-soviet-1956``: Hungary with the Soviet movements of ``movements.csv``.
 * ``budapest-greater``: Greater Budapest with the industrial districts whose workers'
   councils led the strikes (rows of kind ``district``, coordinates from GeoNames), and the
   frame of the central plan.
@@ -127,4 +128,66 @@ def draw_greater(outdir: Path, data: Path = bookdata.DATA) -> list[Path]:
 
 
 def draw_plans(outdir: Path, data: Path = bookdata.DATA) -> list[Path]:
-    return draw_centre(outdir, data) + draw_greater(outdir, data)
+    return draw_centre(outdir, data) + draw_greater(outdir, data) + draw_movements(outdir, data)
+
+
+SOVIET = "hungary-soviet-1956"
+
+
+def draw_movements(outdir: Path, data: Path = bookdata.DATA) -> list[Path]:
+    """Hungary with the Soviet movements of ``movements.csv``: 24 October and 4 November."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
+
+    from .figures import LAND, NEIGHBOUR
+
+    outline = json.loads((data / "outline.geojson").read_text(encoding="utf-8"))
+    moves = bookdata.movements(data)
+    placed = {r["name"]: r for r in bookdata.places(data) if r["lat"]}
+    x0, y0, x1, y1 = 17.7, 46.55, 20.7, 47.95  # central Hungary, around the capital
+    early = {"linestyle": (0, (4, 2)), "color": "#6a6a6a"}
+    late = {"linestyle": "-", "color": ACCENT}
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(4.6, 3.2))
+        ax.set_position((0, 0, 1, 1))
+        ax.set_facecolor(NEIGHBOUR)
+        for feature in outline["features"]:
+            hungary = feature["properties"]["name"] == "Hungary"
+            for (ring,) in feature["geometry"]["coordinates"]:
+                ax.add_patch(Polygon(
+                    ring, closed=True, facecolor=LAND if hungary else NEIGHBOUR,
+                    edgecolor=INK if hungary else "#9a9a9a", linewidth=0.8 if hungary else 0.4,
+                    zorder=2 if hungary else 1))
+        names, used = set(), set()
+        for move in moves:
+            a, b = placed[move["from"]], placed[move["to"]]
+            style = early if move["date"] < "1956-11-01" else late
+            used.add("early" if style is early else "late")
+            ax.annotate("", xy=(float(b["lon"]), float(b["lat"])),
+                        xytext=(float(a["lon"]), float(a["lat"])),
+                        arrowprops={"arrowstyle": "-|>", "shrinkA": 3, "shrinkB": 4,
+                                    "linewidth": 1.1, "mutation_scale": 8, **style},
+                        zorder=4)
+            names |= {move["from"], move["to"]}
+        for name in sorted(names):
+            town = placed[name]
+            lon, lat = float(town["lon"]), float(town["lat"])
+            capital = name == "Budapest"
+            ax.plot(lon, lat, marker="*" if capital else "o", markersize=8 if capital else 3,
+                    color=ACCENT if capital else INK, markeredgewidth=0, zorder=5)
+            offset, ha, va = _text_offset(town["label_pos"])
+            label = town["hungarian_name"] or name
+            ax.annotate(label, (lon, lat), xytext=offset, textcoords="offset points", ha=ha,
+                        va=va, fontsize=7, zorder=6)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+        ax.axis("off")
+        handles = [Line2D([], [], linewidth=1.1, **early, label="23–24 October")] * (
+            "early" in used) + [Line2D([], [], linewidth=1.1, **late, label="1–4 November")] * (
+            "late" in used)
+        ax.legend(handles=handles, loc="lower left", fontsize=6.5, frameon=False)
+        ax.text(x1 - 0.05, y0 + 0.05, "Schematic: each arrow joins start and end only · "
+                "Natural Earth · GeoNames", fontsize=5, color="#6a6a6a",
+                ha="right", va="bottom")
+        return _save(fig, SOVIET, outdir)

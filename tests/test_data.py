@@ -18,6 +18,7 @@ def test_data_files_load_and_cite_known_works() -> None:
         "glossary": len(bookdata.glossary()),
         "places": len(bookdata.places()),
         "numbers": len(bookdata.numbers()),
+        "movements": len(bookdata.movements()),
     }
     assert all(counts.values()), counts
 
@@ -71,6 +72,8 @@ def edit(path: Path, old: str, new: str) -> int:
     ("glossary.csv", "\nArrow Cross,", "\nAmnesty,", bookdata.glossary, "already defined"),
     ("numbers.csv", "ksh1957victims", "ksh1957victims 4", bookdata.numbers,
      "is not a citation key with an optional page"),
+    ("movements.csv", "Cegléd,Budapest", "Nowhere,Budapest", bookdata.movements,
+     "from 'Nowhere' is not a place with coordinates"),
 ])
 def test_a_bad_row_is_reported_with_file_and_line(data_copy: Path, name: str, old: str,
                                                   new: str, loader, message: str) -> None:

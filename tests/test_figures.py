@@ -13,7 +13,8 @@ from conftest import html_text, pdf_text
 
 from booktools import bookdata, figures
 
-FIGURES = ("hungary-map", "timeline-1956", "budapest-centre", "budapest-greater")
+FIGURES = ("hungary-map", "timeline-1956", "budapest-centre", "budapest-greater",
+           "hungary-soviet-1956")
 
 
 def test_figures_are_byte_reproducible(tmp_path: Path) -> None:
@@ -114,7 +115,7 @@ def test_pdf_has_both_figures_and_the_back_matter(pdf_path: Path) -> None:
 def test_link_checker_knows_the_generated_figures():
     from booktools import figures, linkcheck, plans
 
-    assert {figures.MAP, figures.TIMELINE, plans.CENTRE, plans.GREATER} == \
+    assert {figures.MAP, figures.TIMELINE, plans.CENTRE, plans.GREATER, plans.SOVIET} == \
         linkcheck.GENERATED_FIGURES
 
 
@@ -133,6 +134,9 @@ def test_plans_label_every_site_with_cited_coordinates(tmp_path: Path) -> None:
         else:
             assert row["hungarian_name"] in greater, row["hungarian_name"]
     assert "Schematic" in centre and "Schematic" in greater
+    soviet = re.sub(r"\s+", " ", pdf_text(tmp_path / "hungary-soviet-1956.pdf"))
+    for move in bookdata.movements():
+        assert move["from"] in soviet and move["to"] in soviet, move.where
 
 
 def test_a_site_coordinate_without_its_source_is_refused(tmp_path: Path) -> None:
