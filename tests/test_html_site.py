@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -12,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, chapters
+from conftest import ROOT, chapters, conf_redirects
 
 from booktools import html as book_html
 from booktools import meta
@@ -20,15 +19,6 @@ from booktools import meta
 BASEURL = "https://hungary1956.github.io/book/"  # conf.py's html_baseurl
 ICONS_CSS = ROOT / "booktools" / "_static" / "icons.css"
 NOT_ICONS = {"fa-solid", "fa-regular", "fa-brands", "fa-lg", "fa-fw", "fa-xs", "fa-sm"}
-
-
-def conf_redirects() -> dict[str, str]:
-    """conf.py's ``redirects``: old page name -> new page."""
-    tree = ast.parse((ROOT / "conf.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "redirects":
-            return ast.literal_eval(node.value)
-    raise AssertionError("conf.py sets no 'redirects'")
 
 
 def soup(path: Path) -> BeautifulSoup:
