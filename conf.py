@@ -43,6 +43,7 @@ extensions = [
     "booktools.typst",  # the PDF edition, typeset with Typst (booktools/typst/)
     # The HTML edition for readers and hosts (see the HTML section below).
     "booktools.html",
+    "booktools.redirects",  # old chapter addresses send readers on (HTML only)
     "sphinx_sitemap",
     "notfound.extension",
     "sphinxext.opengraph",
@@ -120,6 +121,13 @@ book_downloads = [
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 
+# Chapters that moved: the old address sends the reader on (booktools.redirects). A
+# published link never breaks; add a line here whenever a chapter file is renamed.
+redirects = {
+    "11-repression": "12-repression.html",
+    "12-legacy": "13-legacy.html",
+}
+
 # 404 page (sphinx-notfound-page): absolute links, so it works at any depth of the site.
 notfound_urls_prefix = "/" + html_baseurl.split("://", 1)[1].split("/", 1)[1]
 notfound_context = {
@@ -171,7 +179,7 @@ epub_guide = (
     ("title-page", "titlepage.xhtml", "Title Page"),
     ("copyright-page", "copyright.xhtml", "Copyright"),
     ("toc", "index.xhtml", "Table of Contents"),
-    ("preface", "00-about-this-book.xhtml", "About This Book"),
+    ("preface", "00-about-this-book.xhtml", "Introduction"),
     ("text", "01-war-and-takeover.xhtml", "Start of the Story"),
     ("glossary", "92-glossary.xhtml", "Glossary"),
     ("bibliography", "99-bibliography.xhtml", "Bibliography"),

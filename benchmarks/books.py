@@ -1,7 +1,7 @@
 """The books the benchmark builds: the real one, synthetic ones, and the peers' copies.
 
 * ``synthesize``: a deterministic book *scale* times the real story. Parts One to Three
-  and chapters 01-12 are repeated with every label suffixed ``-kNN``, so cross-references
+  and chapters 01-13 are repeated with every label suffixed ``-kNN``, so cross-references
   stay unique and resolve; the front and back matter appear once. Same input, same bytes.
 * ``to_pandoc``: the same text as one pandoc Markdown file. pandoc 2.x has no MyST reader,
   so roles become plain text or pandoc citations and directives are dropped or converted.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-STORY = re.compile(r"^(part-[123]-.*|(0[1-9]|1[0-2])-.*)\.md$")
+STORY = re.compile(r"^(part-[123]-.*|(0[1-9]|1[0-3])-.*)\.md$")
 LABEL = re.compile(r"^\(([\w-]+)\)=$", re.MULTILINE)
 REF = re.compile(r"\{ref\}`(?:([^`<]*?)\s*<([\w-]+)>|([\w-]+))`")
 TOCTREE = re.compile(r"```\{toctree\}\n(.*?)```\n", re.DOTALL)
@@ -112,9 +112,21 @@ FIGURE = re.compile(r"```\{figure\}[^\n]*\n.*?```\n", re.DOTALL)
 DIRECTIVE = re.compile(r"^```\{[\w-]+\}[^\n]*\n.*?^```\n", re.DOTALL | re.MULTILINE)
 
 
+def _cite_items(content: str) -> list[str]:
+    """The comma-separated targets of a citation; commas inside {pre}/{post} text do not split."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(content):
+        depth += ch == "{"
+        depth -= ch == "}"
+        if ch == "," and depth == 0:
+            items.append(content[start:i])
+            start = i + 1
+    return items + [content[start:]]
+
+
 def _pandoc_cite(m: re.Match[str]) -> str:
     items = []
-    for item in m[1].split(","):
+    for item in _cite_items(m[1]):
         cm = CITE_ITEM.match(item)
         if cm:
             items.append(f"@{cm[1]}" + (f", {cm[2]}" if cm[2] else ""))

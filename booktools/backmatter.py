@@ -1,10 +1,10 @@
 """Directives that write the back matter from ``book/data/`` at build time.
 
-``timeline-table``, ``people-list``, ``places-list`` and ``data-glossary`` turn the CSV
-rows into MyST and parse it in place, so the output is ordinary Sphinx: a real
-``glossary`` (``{term}`` links resolve in every edition), ``{footcite}`` notes, ``{ref}``
-links to the sections that tell each event, and ``{index}`` entries.  Any fault in the
-data stops the build with the file and line (see ``booktools.bookdata``).
+``timeline-table``, ``people-list``, ``places-list``, ``numbers-table`` and
+``data-glossary`` turn the CSV rows into MyST and parse it in place, so the output is
+ordinary Sphinx: a real ``glossary`` (``{term}`` links resolve in every edition),
+``{footcite}`` notes, ``{ref}`` links to the sections that tell each event, and ``{index}``
+entries.  Any fault in the data stops the build with the file and line (see ``booktools.bookdata``).
 """
 
 from __future__ import annotations
@@ -120,9 +120,30 @@ class PlacesList(DataDirective):
                 name = row["name"]
                 hungarian = row["hungarian_name"]
                 label = f"{name} (*{hungarian}*)" if hungarian and hungarian != name else name
+                keys = ",".join(row.keys)
+                if row["coords_source"]:  # the page the plan's coordinates come from
+                    keys += f",{{Coordinates on the plans:}}{row['coords_source']}"
                 out += [f"{{index}}`{label} <single: {name}>`",
-                        f": {row['role']} See {{ref}}`{row['section']}`.{cite(row)}", ""]
+                        f": {row['role']} See {{ref}}`{row['section']}`.{{footcite}}`{keys}`",
+                        ""]
         return out
+
+
+class NumbersTable(DataDirective):
+    """The figures of 1956 in one table: what was counted, the figure, whose count it is."""
+
+    def markdown(self) -> list[str]:
+        out = ["```{list-table}", ":header-rows: 1", ":widths: 24 18 20 38",
+               ":class: numbers-table", "", "* - What was counted", "  - Figure",
+               "  - Period or area", "  - Whose count, and how"]
+        previous = None
+        for row in bookdata.numbers(self.data):
+            measure = row["measure"] if row["measure"] != previous else ""
+            previous = row["measure"]
+            note = "{footcite}`" + ",".join(row.cites) + "`"
+            out += [f"* - {measure}", f"  - {row['figure']}", f"  - {row['period']}",
+                    f"  - {row['note']}{note}"]
+        return out + ["```"]
 
 
 class DataGlossary(DataDirective):
@@ -150,4 +171,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("people-list", PeopleList)
     app.add_directive("places-list", PlacesList)
     app.add_directive("data-glossary", DataGlossary)
+    app.add_directive("numbers-table", NumbersTable)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -229,7 +229,33 @@ def read_citations(book: Path) -> tuple[list[Citation], list[Problem]]:
                                         "{footcite}`key1,key2`"))
                 continue
             citations.extend(Citation(t.key, path, line) for t in targets)
+    citations.extend(read_data_citations(book / "data"))
     return citations, problems
+
+
+#: Columns of the data files (``book/data/*.csv``) that hold citation keys.
+DATA_CITE_COLUMNS = ("source", "coords_source")
+
+
+def read_data_citations(data: Path) -> list[Citation]:
+    """Citation keys in the data files' source columns (``key;key2{12}``), with their lines.
+
+    The back matter, the figures and the plans cite works from these files, so a work
+    cited only there counts as cited, and an unknown key there is reported too.
+    """
+    import csv
+
+    out: list[Citation] = []
+    for path in sorted(data.glob("*.csv")) if data.is_dir() else []:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for row in reader:
+                for column in DATA_CITE_COLUMNS:
+                    for key in (row.get(column) or "").split(";"):
+                        key = re.sub(r"\{[^}]*\}$", "", key.strip())
+                        if key and "://" not in key:
+                            out.append(Citation(key, path, reader.line_num))
+    return out
 
 
 def isbn_ok(isbn: str) -> bool:

@@ -23,13 +23,16 @@ COLUMNS = {
     "timeline.csv": ["date", "event", "section", "source", "chart"],
     "people.csv": ["name", "hungarian_name", "born", "died", "role", "source"],
     "glossary.csv": ["term", "definition", "source"],
-    "places.csv": ["name", "hungarian_name", "kind", "geonameid", "lat", "lon", "label_pos",
-                   "role", "section", "source"],
+    "places.csv": ["name", "hungarian_name", "kind", "geonameid", "lat", "lon", "coords_source",
+                   "label_pos", "role", "section", "source"],
+    "numbers.csv": ["measure", "figure", "period", "source", "note"],
+    "movements.csv": ["date", "from", "to", "unit", "source", "note"],
 }
 PLACE_KINDS = ("town", "district", "site", "abroad")
 LABEL_POS = ("", "right", "left", "above", "below")
 # The map's frame: a town outside it is a typing error, not a place to draw.
 HUNGARY_BOX = (16.0, 45.7, 23.0, 48.6)
+BUDAPEST_BOX = (18.92, 47.34, 19.34, 47.62)
 CHART_SPAN = (dt.date(1956, 10, 23), dt.date(1956, 11, 14))
 
 
@@ -59,6 +62,11 @@ class Row:
     @property
     def keys(self) -> list[str]:
         """Citation keys of the source column (separated by ';')."""
+        return [re.sub(r"\{[^}]*\}$", "", k.strip()) for k in self.cites]
+
+    @property
+    def cites(self) -> list[str]:
+        """The source column's citations as written, with any ``{page}`` after a key."""
         return [k.strip() for k in self["source"].split(";") if k.strip()]
 
 
@@ -132,7 +140,7 @@ def people(data: Path = DATA) -> list[Row]:
     for row in rows:
         check_common(row, ["name", "hungarian_name", "role", "source"])
         for col in ("born", "died"):
-            if row[col] and not re.fullmatch(r"1[89]\d\d", row[col]):
+            if row[col] and not re.fullmatch(r"(1[89]|20)\d\d", row[col]):
                 raise row.fail(f"{col} {row[col]!r} is not a year; give four digits, or leave "
                                "it empty when no cited work confirms it")
     return rows
@@ -159,22 +167,89 @@ def places(data: Path = DATA) -> list[Row]:
         if row["label_pos"] not in LABEL_POS:
             raise row.fail(f"label_pos {row['label_pos']!r} is not one of "
                            f"{', '.join(p for p in LABEL_POS if p)} (or empty)")
-        has = [bool(row[c]) for c in ("geonameid", "lat", "lon")]
-        if any(has) and not all(has):
-            raise row.fail("geonameid, lat and lon go together: give all three (run "
-                           "'python -m booktools.geodata', which fills lat and lon from "
-                           "GeoNames) or none; never type a coordinate in by hand")
-        if all(has):
+        if row["coords_source"]:
+            # A site's coordinates are copied from a page that states them, cited here.
+            if row["kind"] != "site" or row["geonameid"]:
+                raise row.fail("coords_source is only for sites (kind 'site') without a "
+                               "geonameid; a town or district takes its coordinates from "
+                               "GeoNames: empty coords_source and give the geonameid")
+            if row["coords_source"] not in bib_keys():
+                raise row.fail(f"coords_source {row['coords_source']!r} is not a key of "
+                               "references.bib; add the page that states the coordinates")
+            if not (row["lat"] and row["lon"]):
+                raise row.fail("coords_source is given but lat or lon is empty: copy both "
+                               "from the cited page, in decimal degrees")
+        else:
+            has = [bool(row[c]) for c in ("geonameid", "lat", "lon")]
+            if any(has) and not all(has):
+                raise row.fail("geonameid, lat and lon go together: give all three (run "
+                               "'python -m booktools.geodata', which fills lat and lon from "
+                               "GeoNames) or none; a site's coordinates need the page that "
+                               "states them in coords_source; never guess a coordinate")
+        if row["lat"] or row["lon"]:
             try:
                 lat, lon = float(row["lat"]), float(row["lon"])
             except ValueError:
                 raise row.fail("lat and lon must be decimal degrees") from None
             x0, y0, x1, y1 = HUNGARY_BOX
             if not (x0 <= lon <= x1 and y0 <= lat <= y1):
-                raise row.fail(f"({lat}, {lon}) lies outside Hungary; check the geonameid")
+                raise row.fail(f"({lat}, {lon}) lies outside Hungary; check the coordinates")
+            if row["kind"] in ("site", "district") and not (
+                    BUDAPEST_BOX[0] <= lon <= BUDAPEST_BOX[2]
+                    and BUDAPEST_BOX[1] <= lat <= BUDAPEST_BOX[3]):
+                raise row.fail(f"({lat}, {lon}) lies outside Budapest, but the row is a "
+                               f"{row['kind']} of Budapest; check the coordinates")
+    return rows
+
+
+def numbers(data: Path = DATA) -> list[Row]:
+    """The disputed figures of 1956 (deaths, wounded, executed, refugees …), whose is whose."""
+    rows = read_rows(data / "numbers.csv", COLUMNS["numbers.csv"])
+    for row in rows:
+        for cite in row.cites:
+            if not re.fullmatch(r"[^{}\s]+(\{[^{}]+\})?", cite):
+                raise row.fail(f"source {cite!r} is not a citation key with an optional page "
+                               "in braces, e.g. ksh1957victims{4}")
+        check_common(row, ["measure", "figure", "source", "note"])
+        if not re.search(r"\d", row["figure"]):
+            raise row.fail(f"figure {row['figure']!r} holds no number; write the count as the "
+                           "source gives it, e.g. 2,652 or 2,500–3,000")
+    return rows
+
+
+#: The days whose Soviet movements the map of Hungary can show.
+MOVEMENT_DAYS = (dt.date(1956, 10, 23), dt.date(1956, 11, 11))
+
+
+def movements(data: Path = DATA) -> list[Row]:
+    """Soviet troop movements for the map: from and to are places with coordinates."""
+    rows = read_rows(data / "movements.csv", COLUMNS["movements.csv"])
+    placed = {r["name"]: r for r in places(data) if r["lat"]}
+    for row in rows:
+        for cite in row.cites:
+            if not re.fullmatch(r"[^{}\s]+(\{[^{}]+\})?", cite):
+                raise row.fail(f"source {cite!r} is not a citation key with an optional page "
+                               "in braces, e.g. gyorkei1999soviet{12}")
+        check_common(row, ["date", "from", "to", "unit", "source"])
+        try:
+            day = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            raise row.fail(f"date {row['date']!r} is not a date; write it as YYYY-MM-DD") from None
+        if not MOVEMENT_DAYS[0] <= day <= MOVEMENT_DAYS[1]:
+            raise row.fail(f"date {row['date']} is outside {MOVEMENT_DAYS[0]} to "
+                           f"{MOVEMENT_DAYS[1]}, the days the map shows")
+        for col in ("from", "to"):
+            if row[col] not in placed:
+                raise row.fail(f"{col} {row[col]!r} is not a place with coordinates in "
+                               "places.csv; add the town there (with its geonameid) first")
     return rows
 
 
 def mapped_towns(data: Path = DATA) -> list[Row]:
     """The places drawn on the map of Hungary: towns with coordinates."""
     return [r for r in places(data) if r["kind"] == "town" and r["lat"]]
+
+
+def mapped_sites(data: Path = DATA) -> list[Row]:
+    """The places drawn on the plans of Budapest: sites and districts with coordinates."""
+    return [r for r in places(data) if r["kind"] in ("site", "district") and r["lat"]]

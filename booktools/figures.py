@@ -4,6 +4,7 @@
   of ``places.csv`` that have GeoNames coordinates, Budapest marked.
 * ``timeline-1956``: the events of ``timeline.csv`` that carry a chart label, 23 October
   to 14 November 1956.
+* ``budapest-centre`` and ``budapest-greater``: the plans of Budapest (booktools/plans.py).
 
 Each figure is written as SVG into ``book/_figures/``: ``NAME.svg`` with its labels drawn
 as outlines (HTML, EPUB) and ``NAME-text.svg`` with its labels as text (the PDF, set by
@@ -180,13 +181,16 @@ def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA,
 
 def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
     """Draw every figure; *pdf* adds NAME.pdf (the benchmark's Jupyter Book needs it)."""
+    from .plans import draw_plans  # the plans of Budapest and the Soviet moves (plans.py)
+
     outdir.mkdir(parents=True, exist_ok=True)
-    return draw_map(outdir, data, pdf) + draw_timeline(outdir, data, pdf)
+    return (draw_map(outdir, data, pdf) + draw_timeline(outdir, data, pdf)
+            + draw_plans(outdir, data, pdf))
 
 
 #: What the figures are drawn from, besides the code: the data files and the citation keys
 #: their rows are checked against.
-INPUTS = (OUTLINE.name, "places.csv", "timeline.csv")
+INPUTS = (OUTLINE.name, "places.csv", "timeline.csv", "danube.geojson", "movements.csv")
 
 
 def _sha256(path: Path) -> str:
@@ -199,7 +203,7 @@ def inputs_hash(data: Path = bookdata.DATA) -> str:
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
     sources = [data / name for name in INPUTS] + [
-        bookdata.BIBFILE, here / "figures.py", here / "bookdata.py"]
+        bookdata.BIBFILE, here / "figures.py", here / "plans.py", here / "bookdata.py"]
     for path in sources:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"(missing)")

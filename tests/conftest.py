@@ -142,3 +142,22 @@ def run_build(project: Path, *editions: str) -> subprocess.CompletedProcess[str]
         [sys.executable, "-m", "booktools.build", *editions],
         cwd=project, capture_output=True, text=True, check=False,
     )
+
+
+def conf_redirects() -> dict[str, str]:
+    """conf.py's ``redirects``: old page name -> new page (booktools.redirects)."""
+    import ast
+
+    tree = ast.parse((ROOT / "conf.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "redirects":
+            return ast.literal_eval(node.value)
+    raise AssertionError("conf.py sets no 'redirects'")
+
+
+def citation_keys(content: str) -> list[str]:
+    """The keys of one {footcite} role's content; commas inside {pre}/{post} text do not split."""
+    from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+    return [target.key for target in parse_citation_targets(content)]
+

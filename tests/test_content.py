@@ -1,7 +1,8 @@
 """House rules for the chapters, checked on the sources (no build needed).
 
 * One sentence per line, so that a pull request's diff shows whole sentences.
-* Every paragraph cites a work: a paragraph that states no fact says so with a
+* Every paragraph cites a work, in ONE note at its end that combines the works it rests
+  on (``{footcite}`a{12},b```): a paragraph that states no fact says so with a
   ``% uncited: reason`` comment line above it.
 """
 
@@ -73,13 +74,24 @@ def two_sentence_lines(path: Path) -> list[str]:
 
 
 def uncited_paragraphs(path: Path) -> list[str]:
-    return [
-        f"{display(path)}:{start}: paragraph without a citation: add "
-        "{footcite}`key` after the sentence it supports, or a '% uncited: reason' line above "
-        "the paragraph if it states no fact"
-        for start, para, reason in paragraphs(path)
-        if reason is None and not any("{footcite}" in text for _, text in para)
-    ]
+    problems = []
+    for start, para, reason in paragraphs(path):
+        notes = [(number, text) for number, text in para for _ in range(text.count("{footcite}"))]
+        if reason is None and not notes:
+            problems.append(
+                f"{display(path)}:{start}: paragraph without a citation: add one "
+                "{footcite}`key1,key2` at the end of its last sentence, or a "
+                "'% uncited: reason' line above the paragraph if it states no fact")
+        elif len(notes) > 1:
+            problems.append(
+                f"{display(path)}:{notes[1][0]}: a second note in the paragraph that starts at "
+                f"line {start}: merge its keys into one {{footcite}} at the paragraph's end "
+                "(one note per paragraph)")
+        elif notes and not para[-1][1].rstrip().endswith("`") and notes[0][0] != para[-1][0]:
+            problems.append(
+                f"{display(path)}:{notes[0][0]}: the paragraph's note is not at its end: move "
+                "the {footcite} to the end of the paragraph's last sentence")
+    return problems
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -99,10 +111,14 @@ def test_the_rules_fire_on_a_bad_chapter(tmp_path):
     bad.write_text(
         "# Bad\n\nOne sentence. Another on the same line.{footcite}`x`\n\n"
         "A paragraph with no note.\n\n% uncited: describes the book\nAbout us.\n\n"
-        "He said, \"Stop. Now.\"{footcite}`x`\nJános M. Rainer wrote it.{footcite}`x`\n",
+        "He said, \"Stop. Now.\"{footcite}`x`\nJános M. Rainer wrote it.{footcite}`x`\n\n"
+        "Cited early.{footcite}`x`\nNot at the end.\n\nCited once at the end.{footcite}`x,y{3}`\n",
         encoding="utf-8",
     )
     problems = two_sentence_lines(bad)
     assert len(problems) == 1, problems  # not the quotation, not the initial "M."
     assert problems[0].startswith("01-bad.md:3: two sentences on one line (…One sentence.")
-    assert [p.split(":")[1] for p in uncited_paragraphs(bad)] == ["5"]
+    found = uncited_paragraphs(bad)
+    assert [p.split(":")[1] for p in found] == ["5", "11", "13"], found
+    assert "without a citation" in found[0] and "second note" in found[1]
+    assert "not at its end" in found[2]

@@ -17,6 +17,8 @@ def test_data_files_load_and_cite_known_works() -> None:
         "people": len(bookdata.people()),
         "glossary": len(bookdata.glossary()),
         "places": len(bookdata.places()),
+        "numbers": len(bookdata.numbers()),
+        "movements": len(bookdata.movements()),
     }
     assert all(counts.values()), counts
 
@@ -68,6 +70,10 @@ def edit(path: Path, old: str, new: str) -> int:
     ("places.csv", "town,3054643", "village,3054643", bookdata.places, "kind 'village'"),
     ("places.csv", "47.49835", "", bookdata.places, "geonameid, lat and lon go together"),
     ("glossary.csv", "\nArrow Cross,", "\nAmnesty,", bookdata.glossary, "already defined"),
+    ("numbers.csv", "ksh1957victims", "ksh1957victims 4", bookdata.numbers,
+     "is not a citation key with an optional page"),
+    ("movements.csv", "Cegléd,Budapest", "Nowhere,Budapest", bookdata.movements,
+     "from 'Nowhere' is not a place with coordinates"),
 ])
 def test_a_bad_row_is_reported_with_file_and_line(data_copy: Path, name: str, old: str,
                                                   new: str, loader, message: str) -> None:
@@ -78,6 +84,15 @@ def test_a_bad_row_is_reported_with_file_and_line(data_copy: Path, name: str, ol
         loader(data_copy)
     assert f"{name}:{line}:" in str(err.value)
     assert message in str(err.value)
+
+
+def test_a_figure_without_a_number_is_reported(data_copy: Path) -> None:
+    path = data_copy / "numbers.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    rows.insert(1, 'Deaths,"very many",1956,ksh1957victims,A guess')
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(bookdata.DataError, match=r"numbers\.csv:2: figure 'very many' holds no"):
+        bookdata.numbers(data_copy)
 
 
 def test_a_wrong_header_is_reported(data_copy: Path) -> None:

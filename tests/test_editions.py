@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, chapters, epub_texts, html_text, pdf_text, squash
+from conftest import ROOT, chapters, citation_keys, epub_texts, html_text, pdf_text, squash
 from pybtex.database import parse_file
 
 from booktools.notes_style import NotesStyle
@@ -14,8 +14,8 @@ HUNGARIAN_NAMES = ["Petőfi", "Kádár", "Győr", "Rákosi", "Gerő"]
 
 
 def first_cited_key(chapter_path) -> str | None:
-    m = re.search(r"\{footcite\}`(?:\{[^}]*\})?([^`{},\s]+)", chapter_path.read_text("utf-8"))
-    return m.group(1) if m else None
+    m = re.search(r"\{footcite\}`([^`]*)`", chapter_path.read_text("utf-8"))
+    return citation_keys(m.group(1))[0] if m else None
 
 
 def expected_first_note(chapter_path) -> str:
@@ -51,8 +51,15 @@ def test_pdf_has_every_chapter_title_and_a_full_note(pdf_path):
     text = squash(pdf_text(pdf_path))
     for chapter in chapters():
         assert chapter.title in text, f"chapter title {chapter.title!r} not in the PDF"
-    first = chapters()[1]  # chapter 01: its first note is a full note at a page foot
-    assert expected_first_note(first.path) in text
+    # Chapter 01's first book without a URL (a URL may break across lines in print): its
+    # first note is the full form, at a page foot.
+    bib = parse_file(ROOT / "references.bib").entries
+    keys = [key for m in re.finditer(r"\{footcite\}`([^`]*)`",
+                                     chapters()[1].path.read_text("utf-8"))
+            for key in citation_keys(m.group(1))]
+    book = next(k for k in keys if bib[k].type == "book" and "url" not in bib[k].fields)
+    full = squash(NotesStyle().format_note(bib[book], short=False).render_as("text"))
+    assert full in text, full
 
 
 @pytest.mark.slow

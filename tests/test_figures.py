@@ -14,7 +14,8 @@ from conftest import html_text, pdf_text
 
 from booktools import bookdata, figures
 
-FIGURES = ("hungary-map", "timeline-1956")
+FIGURES = ("hungary-map", "timeline-1956", "budapest-centre", "budapest-greater",
+           "hungary-soviet-1956")
 
 
 def test_figures_are_byte_reproducible(tmp_path: Path) -> None:
@@ -114,10 +115,19 @@ def test_pdf_has_both_figures_and_the_back_matter(pdf_path: Path) -> None:
     assert "Salgótarján" in text
 
 
-def test_link_checker_knows_the_generated_figures():
-    from booktools import figures, linkcheck
+def svg_text(path: Path) -> str:
+    """The labels of a figure drawn with its text as text (NAME-text.svg), in one string."""
+    import xml.etree.ElementTree as ET
 
-    assert {figures.MAP, figures.TIMELINE} == linkcheck.GENERATED_FIGURES
+    return " ".join(" ".join(el.itertext()) for el in ET.parse(path).iter()
+                    if el.tag.endswith("}text"))
+
+
+def test_link_checker_knows_the_generated_figures():
+    from booktools import figures, linkcheck, plans
+
+    assert {figures.MAP, figures.TIMELINE, plans.CENTRE, plans.GREATER, plans.SOVIET} == \
+        linkcheck.GENERATED_FIGURES
 
 
 def test_figures_are_redrawn_only_when_their_inputs_change(tmp_path: Path) -> None:
@@ -158,3 +168,36 @@ def test_a_no_change_html_build_imports_no_figure_or_image_code() -> None:
                 if line.startswith("import time:")}
     assert "matplotlib" not in imported
     assert "matplotlib.pyplot" not in imported
+
+
+def test_plans_label_every_site_with_cited_coordinates(tmp_path: Path) -> None:
+    from booktools import plans
+
+    plans.draw_plans(tmp_path)
+    centre = svg_text(tmp_path / "budapest-centre-text.svg")
+    greater = svg_text(tmp_path / "budapest-greater-text.svg")
+    sites = bookdata.mapped_sites()
+    assert {r["kind"] for r in sites} == {"site", "district"}
+    for row in sites:
+        if row["kind"] == "site":
+            assert row["coords_source"], row.where
+            assert row["name"] in centre, row["name"]
+        else:
+            assert row["hungarian_name"] in greater, row["hungarian_name"]
+    assert "Schematic" in centre and "Schematic" in greater
+    soviet = svg_text(tmp_path / "hungary-soviet-1956-text.svg")
+    for move in bookdata.movements():
+        assert move["from"] in soviet and move["to"] in soviet, move.where
+
+
+def test_a_site_coordinate_without_its_source_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(bookdata.DATA, data)
+    path = data / "places.csv"
+    text = path.read_text(encoding="utf-8")
+    assert ",wikipedia1956szenater," in text
+    path.write_text(text.replace(",wikipedia1956szenater,", ",,"), encoding="utf-8")
+    with pytest.raises(bookdata.DataError, match="places.csv:.*geonameid, lat and lon go"):
+        bookdata.places(data)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, chapters
+from conftest import ROOT, chapters, conf_redirects
 
 from booktools import html as book_html
 from booktools import meta
@@ -34,8 +34,24 @@ def test_html_sitemap_lists_every_reading_page(html_dir):
     tree = ET.parse(html_dir / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     urls = {loc.text for loc in tree.findall(".//s:loc", ns)}
+    moved = {f"{old}.html" for old in conf_redirects()}
     pages = {p.name for p in html_dir.glob("*.html")} - {"search.html", "genindex.html", "404.html"}
-    assert urls == {BASEURL + name for name in pages}
+    assert urls == {BASEURL + name for name in pages - moved}
+
+
+def test_html_old_chapter_addresses_send_the_reader_on(html_dir, epub_path):
+    with zipfile.ZipFile(epub_path) as zf:
+        in_epub = zf.namelist()
+    redirects = conf_redirects()
+    assert redirects
+    for old, new in redirects.items():
+        page = soup(html_dir / f"{old}.html")
+        refresh = page.find("meta", attrs={"http-equiv": "refresh"})
+        assert refresh is not None and refresh["content"] == f"0; url={new}", old
+        assert page.find("a", href=new), f"{old}.html: no link a reader can follow to {new}"
+        assert (html_dir / new).is_file(), f"{old}.html sends readers to {new}, which is not built"
+        assert 'http-equiv="refresh"' not in (html_dir / new).read_text(encoding="utf-8")
+        assert not [n for n in in_epub if n.endswith(f"/{old}.xhtml")], f"{old} is in the EPUB"
 
 
 def test_html_robots_txt_points_to_the_sitemap(html_dir):

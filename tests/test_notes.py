@@ -13,7 +13,7 @@ from functools import cache
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import BOOK, ROOT, squash
+from conftest import BOOK, ROOT, citation_keys, squash
 from pybtex.database import parse_file
 from pypdf import PdfReader
 
@@ -32,7 +32,7 @@ def note_keys(path):
     """The keys of each note in a chapter, in reading order (one note per role)."""
     notes = []
     for m in ROLE.finditer(path.read_text(encoding="utf-8")):
-        notes.append([re.sub(r"\{[^}]*\}", "", k).strip() for k in m.group(1).split(",")])
+        notes.append(citation_keys(m.group(1)))
     return notes
 
 
@@ -135,7 +135,10 @@ def test_pdf_notes_full_then_short_at_page_foot(pdf_path):
 
 
 def cited_keys() -> set[str]:
-    keys = set()
+    """Works cited in the chapters and in the data files the back matter is built from."""
+    from booktools.bibcheck import read_data_citations
+
+    keys = {c.key for c in read_data_citations(BOOK / "data")}
     for path in BOOK.glob("*.md"):
         for note in note_keys(path):
             keys.update(note)
