@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 STORY = re.compile(r"^(part-[123]-.*|(0[1-9]|1[0-3])-.*)\.md$")
@@ -74,6 +75,9 @@ def synthesize(src: Path, dest: Path, scale: int) -> Path:
                                       ("Back matter", ["part-4-reference"])]
             )
         (dest / path.name).write_text(text, "utf-8")
+    # The data the back matter and the figures are drawn from (booktools.backmatter, .figures).
+    if (src / "data").is_dir():
+        shutil.copytree(src / "data", dest / "data")
     return dest
 
 

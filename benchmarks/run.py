@@ -128,11 +128,28 @@ def make_books(name: str) -> dict[str, Path]:
         scale = int(name.removeprefix("x"))
         book = books.synthesize(src, base / "src", scale)
     project = copy_project(base / "ours", book)
+    if book is not None:
+        point_pdf_matter_at(project)
     bib = ROOT / "references.bib"
     books.to_pandoc(project / "book", bib, base / "pandoc")
     from booktools import meta
     books.to_jupyter_book(project / "book", bib, base / "jb", meta.TITLE, meta.AUTHOR)
     return {"ours": project, "pandoc": base / "pandoc", "jb": base / "jb"}
+
+
+def point_pdf_matter_at(project: Path) -> None:
+    """Name the front, main and back matter of a made-up book in its conf.py (the PDF's).
+
+    conf.py names the real book's pages; a synthetic book's parts carry a suffix (-k01),
+    and the tiny book has neither parts nor front matter.
+    """
+    docs = sorted(p.stem for p in (project / "book").glob("*.md"))
+    front = [d for d in docs if d == "00-about-this-book"]
+    main = next((d for d in docs if d.startswith("part-1-")), "")
+    back = next((d for d in docs if d.startswith("part-4-")), "")
+    with (project / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"\n# The benchmark's book (benchmarks/run.py)\nbook_frontmatter = {front!r}\n"
+                   f"book_mainmatter_start = {main!r}\nbook_backmatter_start = {back!r}\n")
 
 
 def cases_for(name: str, dirs: dict[str, Path], editions: list[str], peers: bool,
