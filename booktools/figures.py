@@ -88,6 +88,23 @@ def _save(fig: Any, name: str, outdir: Path, pdf: bool = False) -> list[Path]:
     return written
 
 
+def _clamped(ring: list[list[float]], box: tuple[float, float, float, float]) -> list[tuple]:
+    """A ring with its points outside *box* moved onto the box's edge and the runs along an
+    edge dropped: what the frame shows is unchanged, and the SVG carries no hidden outline."""
+    x0, y0, x1, y1 = box
+    out: list[tuple[float, float]] = []
+    for x, y in ring:
+        p = (min(max(x, x0), x1), min(max(y, y0), y1))
+        if out and p == out[-1]:
+            continue
+        if len(out) >= 2 and (out[-2][0] == out[-1][0] == p[0] in (x0, x1)
+                              or out[-2][1] == out[-1][1] == p[1] in (y0, y1)):
+            out[-1] = p  # a run along one edge of the box: keep only its ends
+            continue
+        out.append(p)
+    return out
+
+
 def _text_offset(pos: str) -> tuple[tuple[int, int], str, str]:
     """Label offset in points and alignment for a label position."""
     return {
@@ -112,6 +129,9 @@ def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = Fals
         for feature in outline["features"]:
             hungary = feature["properties"]["name"] == "Hungary"
             for (ring,) in feature["geometry"]["coordinates"]:
+                ring = _clamped(ring, (x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1))
+                if len(ring) < 3:
+                    continue
                 ax.add_patch(Polygon(
                     ring, closed=True, facecolor=LAND if hungary else NEIGHBOUR,
                     edgecolor=INK if hungary else "#9a9a9a", linewidth=0.8 if hungary else 0.4,

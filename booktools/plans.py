@@ -21,7 +21,7 @@ import math
 from pathlib import Path
 
 from . import bookdata
-from .figures import ACCENT, INK, RC, _pyplot, _save, _text_offset
+from .figures import ACCENT, INK, RC, _clamped, _pyplot, _save, _text_offset
 
 CENTRE, GREATER = "budapest-centre", "budapest-greater"
 RIVERS = bookdata.DATA / "danube.geojson"
@@ -155,11 +155,15 @@ def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) 
         fig, ax = plt.subplots(figsize=(4.6, 3.2))
         ax.set_position((0, 0, 1, 1))
         ax.set_facecolor(NEIGHBOUR)
+        box = (x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1)
         for feature in outline["features"]:
             hungary = feature["properties"]["name"] == "Hungary"
             for (ring,) in feature["geometry"]["coordinates"]:
+                points = _clamped(ring, box)
+                if len(points) < 3:
+                    continue
                 ax.add_patch(Polygon(
-                    ring, closed=True, facecolor=LAND if hungary else NEIGHBOUR,
+                    points, closed=True, facecolor=LAND if hungary else NEIGHBOUR,
                     edgecolor=INK if hungary else "#9a9a9a", linewidth=0.8 if hungary else 0.4,
                     zorder=2 if hungary else 1))
         names, used = set(), set()

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BOOK, ROOT, run_build
+from conftest import BOOK, ROOT, conf_redirects, run_build
 
 CHAPTER = "03-thaw-and-hope.md"
 
@@ -151,8 +151,9 @@ def test_navigation_template_marks_each_page_as_the_theme_does(builds) -> None:
     in for every other page, must give that page's own sidebar as the theme wrote it."""
     from booktools.navigation import make_template
 
+    moved = {f"{old}.html" for old in conf_redirects()}  # redirect pages have no sidebar
     theirs = {name: sidebar(page) for name, page in builds["clean, theme's navigation"].items()
-              if re.match(r"(\d\d|part)-", name)}
+              if re.match(r"(\d\d|part)-", name) and name not in moved}
     template = make_template(theirs["01-war-and-takeover.html"], "01-war-and-takeover.html")
     assert len(template.chains) >= len(theirs)
     for name, html in theirs.items():

@@ -101,21 +101,22 @@ def test_epub_notes_full_then_short_and_pop_up_markup(epub_path):
 
 
 def chapter_pages(pdf_path, title: str) -> tuple[int, int]:
-    """First and last page (1-based) of a chapter, from the PDF's outline."""
+    """First and last page (1-based) of a chapter, from the PDF's outline: it ends where the
+    next entry at its own level or above begins (its sections do not end it)."""
     reader = PdfReader(pdf_path)
-    flat: list[tuple[str, int]] = []
+    flat: list[tuple[str, int, int]] = []
 
-    def walk(items):
+    def walk(items, depth):
         for item in items:
             if isinstance(item, list):
-                walk(item)
+                walk(item, depth + 1)
             else:
-                flat.append((item.title, reader.get_destination_page_number(item) + 1))
+                flat.append((item.title, reader.get_destination_page_number(item) + 1, depth))
 
-    walk(reader.outline)
-    starts = sorted({page for _, page in flat})
-    page = next(p for t, p in flat if t.endswith(title))
-    later = [p for p in starts if p > page]
+    walk(reader.outline, 0)
+    index = next(i for i, (t, _, _) in enumerate(flat) if t.endswith(title))
+    _, page, depth = flat[index]
+    later = [p for _, p, d in flat[index + 1:] if d <= depth and p > page]
     return page, (later[0] if later else len(reader.pages))
 
 
