@@ -40,6 +40,36 @@ def _suffix(text: str, labels: set[str], tag: str) -> str:
     return REF.sub(ref, text)
 
 
+FIGNAME = re.compile(r"^:name: ([\w-]+)$", re.MULTILINE)
+NUMREF = re.compile(r"\{numref\}`([\w-]+)`")
+
+
+def _suffix_figures(text: str, names: set[str], tag: str) -> str:
+    """Suffix the figure names in *names* where they are set and where {numref} cites them."""
+    text = FIGNAME.sub(lambda m: f":name: {m[1]}-{tag}" if m[1] in names else m[0], text)
+    return NUMREF.sub(lambda m: f"{{numref}}`{m[1]}-{tag}`" if m[1] in names else m[0], text)
+
+
+def _suffix_data(data: Path, labels: set[str], tag: str) -> None:
+    """Point the data rows' ``section`` column at copy *tag* of the story's sections."""
+    import csv
+    import io
+
+    for path in sorted(data.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        if not rows or "section" not in rows[0]:
+            continue
+        for row in rows:
+            if row["section"] in labels:
+                row["section"] = f"{row['section']}-{tag}"
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+
+
 def _rename_toctree(text: str, tag: str) -> str:
     def entries(m: re.Match[str]) -> str:
         lines = [ln if ln.startswith(":") or not ln.strip() else f"{ln}-{tag}"
@@ -54,11 +84,13 @@ def synthesize(src: Path, dest: Path, scale: int) -> Path:
     dest.mkdir(parents=True)
     story = _story_files(src)
     labels = {m for p in story for m in LABEL.findall(p.read_text("utf-8"))}
+    names = {m for p in story for m in FIGNAME.findall(p.read_text("utf-8"))}
     parts: list[str] = []
     for k in range(1, scale + 1):
         tag = f"k{k:02d}"
         for path in story:
             text = _rename_toctree(_suffix(path.read_text("utf-8"), labels, tag), tag)
+            text = _suffix_figures(text, names, tag)
             if path.name.startswith("part-"):
                 text = re.sub(r"^# (.+)$", rf"# \1 ({k})", text, count=1, flags=re.MULTILINE)
                 parts.append(f"{path.stem}-{tag}")
@@ -67,6 +99,7 @@ def synthesize(src: Path, dest: Path, scale: int) -> Path:
         if path in story:
             continue
         text = _suffix(path.read_text("utf-8"), labels, "k01")  # back matter points at copy 1
+        text = _suffix_figures(text, names, "k01")
         if path.name == "index.md":
             head = text.split("```{toctree}")[0]
             text = head + "".join(
@@ -78,6 +111,7 @@ def synthesize(src: Path, dest: Path, scale: int) -> Path:
     # The data the back matter and the figures are drawn from (booktools.backmatter, .figures).
     if (src / "data").is_dir():
         shutil.copytree(src / "data", dest / "data")
+        _suffix_data(dest / "data", labels, "k01")  # its rows point at copy 1, as above
     return dest
 
 
