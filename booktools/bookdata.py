@@ -202,14 +202,19 @@ def places(data: Path = DATA) -> list[Row]:
     return rows
 
 
+def check_cites(row: Row) -> None:
+    """Each citation of the source column is a key with an optional page: ``key{12}``."""
+    for cite in row.cites:
+        if not re.fullmatch(r"[^{}\s]+(\{[^{}]+\})?", cite):
+            raise row.fail(f"source {cite!r} is not a citation key with an optional page "
+                           "in braces, e.g. ksh1957victims{4}")
+
+
 def numbers(data: Path = DATA) -> list[Row]:
     """The disputed figures of 1956 (deaths, wounded, executed, refugees …), whose is whose."""
     rows = read_rows(data / "numbers.csv", COLUMNS["numbers.csv"])
     for row in rows:
-        for cite in row.cites:
-            if not re.fullmatch(r"[^{}\s]+(\{[^{}]+\})?", cite):
-                raise row.fail(f"source {cite!r} is not a citation key with an optional page "
-                               "in braces, e.g. ksh1957victims{4}")
+        check_cites(row)
         check_common(row, ["measure", "figure", "source", "note"])
         if not re.search(r"\d", row["figure"]):
             raise row.fail(f"figure {row['figure']!r} holds no number; write the count as the "
@@ -226,10 +231,7 @@ def movements(data: Path = DATA) -> list[Row]:
     rows = read_rows(data / "movements.csv", COLUMNS["movements.csv"])
     placed = {r["name"]: r for r in places(data) if r["lat"]}
     for row in rows:
-        for cite in row.cites:
-            if not re.fullmatch(r"[^{}\s]+(\{[^{}]+\})?", cite):
-                raise row.fail(f"source {cite!r} is not a citation key with an optional page "
-                               "in braces, e.g. gyorkei1999soviet{12}")
+        check_cites(row)
         check_common(row, ["date", "from", "to", "unit", "source"])
         try:
             day = dt.date.fromisoformat(row["date"])

@@ -105,6 +105,24 @@ def _clamped(ring: list[list[float]], box: tuple[float, float, float, float]) ->
     return out
 
 
+def draw_outline(ax: Any, outline: dict, frame: tuple[float, float, float, float]) -> None:
+    """Hungary and its neighbours (``outline.geojson``) as seen in *frame*: Hungary in the
+    land colour with a black border, the neighbours grey."""
+    from matplotlib.patches import Polygon
+
+    x0, y0, x1, y1 = frame
+    for feature in outline["features"]:
+        hungary = feature["properties"]["name"] == "Hungary"
+        for (ring,) in feature["geometry"]["coordinates"]:
+            points = _clamped(ring, (x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1))
+            if len(points) < 3:
+                continue
+            ax.add_patch(Polygon(
+                points, closed=True, facecolor=LAND if hungary else NEIGHBOUR,
+                edgecolor=INK if hungary else "#9a9a9a", linewidth=0.8 if hungary else 0.4,
+                zorder=2 if hungary else 1))
+
+
 def _text_offset(pos: str) -> tuple[tuple[int, int], str, str]:
     """Label offset in points and alignment for a label position."""
     return {
@@ -117,8 +135,6 @@ def _text_offset(pos: str) -> tuple[tuple[int, int], str, str]:
 def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
     """The map of Hungary with the towns named in the book."""
     plt = _pyplot()
-    from matplotlib.patches import Polygon
-
     outline = json.loads((data / OUTLINE.name).read_text(encoding="utf-8"))
     towns = bookdata.mapped_towns(data)
     x0, y0, x1, y1 = 15.9, 45.55, 23.1, 48.75
@@ -126,16 +142,7 @@ def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = Fals
         fig, ax = plt.subplots(figsize=(4.6, 3.1))
         ax.set_position((0, 0, 1, 1))
         ax.set_facecolor("#ffffff")
-        for feature in outline["features"]:
-            hungary = feature["properties"]["name"] == "Hungary"
-            for (ring,) in feature["geometry"]["coordinates"]:
-                ring = _clamped(ring, (x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1))
-                if len(ring) < 3:
-                    continue
-                ax.add_patch(Polygon(
-                    ring, closed=True, facecolor=LAND if hungary else NEIGHBOUR,
-                    edgecolor=INK if hungary else "#9a9a9a", linewidth=0.8 if hungary else 0.4,
-                    zorder=2 if hungary else 1))
+        draw_outline(ax, outline, (x0, y0, x1, y1))
         for feature in outline["features"]:
             name = feature["properties"]["name"]
             if name in {"Austria", "Slovakia", "Ukraine", "Romania", "Serbia", "Croatia"}:

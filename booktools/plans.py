@@ -21,7 +21,7 @@ import math
 from pathlib import Path
 
 from . import bookdata
-from .figures import ACCENT, INK, RC, _clamped, _pyplot, _save, _text_offset
+from .figures import ACCENT, INK, RC, _pyplot, _save, _text_offset, draw_outline
 
 CENTRE, GREATER = "budapest-centre", "budapest-greater"
 RIVERS = bookdata.DATA / "danube.geojson"
@@ -141,9 +141,8 @@ def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) 
     """Hungary with the Soviet movements of ``movements.csv``: 24 October and 4 November."""
     plt = _pyplot()
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Polygon
 
-    from .figures import LAND, NEIGHBOUR
+    from .figures import NEIGHBOUR
 
     outline = json.loads((data / "outline.geojson").read_text(encoding="utf-8"))
     moves = bookdata.movements(data)
@@ -155,17 +154,7 @@ def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) 
         fig, ax = plt.subplots(figsize=(4.6, 3.2))
         ax.set_position((0, 0, 1, 1))
         ax.set_facecolor(NEIGHBOUR)
-        box = (x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1)
-        for feature in outline["features"]:
-            hungary = feature["properties"]["name"] == "Hungary"
-            for (ring,) in feature["geometry"]["coordinates"]:
-                points = _clamped(ring, box)
-                if len(points) < 3:
-                    continue
-                ax.add_patch(Polygon(
-                    points, closed=True, facecolor=LAND if hungary else NEIGHBOUR,
-                    edgecolor=INK if hungary else "#9a9a9a", linewidth=0.8 if hungary else 0.4,
-                    zorder=2 if hungary else 1))
+        draw_outline(ax, outline, (x0, y0, x1, y1))
         names, used = set(), set()
         for move in moves:
             a, b = placed[move["from"]], placed[move["to"]]
