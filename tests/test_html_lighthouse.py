@@ -25,6 +25,7 @@ from test_html_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX
 
 LIGHTHOUSE = ROOT / "booktools" / "node" / "node_modules" / ".bin" / "lighthouse"
 PAGES = ["05-twenty-third-october.html", "91-people.html"]
+RUNS = 3  # performance: the median of three runs
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml")
@@ -116,9 +117,18 @@ def lost_points(report: dict, category: str) -> list[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_lighthouse_scores(gzip_server: GzipServer, page: str, tmp_path: Path) -> None:
-    report = lighthouse(gzip_server.url + page, tmp_path / "report.json")
-    assert not report.get("runtimeError"), report["runtimeError"]
-    scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+    # Lighthouse's performance score varies from run to run on one machine; its authors'
+    # advice is to take the median of several runs. The other categories must hold in each.
+    reports = []
+    for run in range(RUNS):
+        report = lighthouse(gzip_server.url + page, tmp_path / f"report-{run}.json")
+        assert not report.get("runtimeError"), report["runtimeError"]
+        reports.append(report)
+    reports.sort(key=lambda r: r["categories"]["performance"]["score"] or 0)
+    report = reports[RUNS // 2]  # the median run by performance
+    scores = {c: min(round(100 * (r["categories"][c]["score"] or 0)) for r in reports)
+              for c in CATEGORIES}
+    scores["performance"] = round(100 * (report["categories"]["performance"]["score"] or 0))
     low = {c: s for c, s in scores.items() if s < MINIMUM[c]}
     assert not low, f"{page}: {scores}\n" + "\n".join(
         f"  {c}: {line}" for c in low for line in lost_points(report, c))
