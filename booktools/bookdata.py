@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .errors import SourceError
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "book" / "data"
 BIBFILE = ROOT / "references.bib"
@@ -36,7 +38,7 @@ BUDAPEST_BOX = (18.92, 47.34, 19.34, 47.62)
 CHART_SPAN = (dt.date(1956, 10, 23), dt.date(1956, 11, 14))
 
 
-class DataError(ValueError):
+class DataError(SourceError, ValueError):
     """A data file is malformed; the message names file, line and the fix."""
 
 
@@ -68,6 +70,13 @@ class Row:
     def cites(self) -> list[str]:
         """The source column's citations as written, with any ``{page}`` after a key."""
         return [k.strip() for k in self["source"].split(";") if k.strip()]
+
+
+def bib_of(path: Path) -> Path:
+    """The references.bib of the project a data file belongs to (``<project>/book/data/x.csv``),
+    or the book's own when the file lies elsewhere."""
+    candidate = path.resolve().parent.parent.parent / "references.bib"
+    return candidate if candidate.is_file() else BIBFILE
 
 
 @cache
@@ -110,7 +119,7 @@ def check_common(row: Row, required: list[str]) -> None:
     if "://" in row["source"]:
         raise row.fail("the source column holds a URL; give citation keys from references.bib, "
                        "separated by ';'")
-    unknown = [k for k in row.keys if k not in bib_keys()]
+    unknown = [k for k in row.keys if k not in bib_keys(bib_of(row.path))]
     if unknown:
         raise row.fail(f"unknown citation key {unknown[0]!r}; add the work to references.bib "
                        "or correct the key")
@@ -173,7 +182,7 @@ def places(data: Path = DATA) -> list[Row]:
                 raise row.fail("coords_source is only for sites (kind 'site') without a "
                                "geonameid; a town or district takes its coordinates from "
                                "GeoNames: empty coords_source and give the geonameid")
-            if row["coords_source"] not in bib_keys():
+            if row["coords_source"] not in bib_keys(bib_of(row.path)):
                 raise row.fail(f"coords_source {row['coords_source']!r} is not a key of "
                                "references.bib; add the page that states the coordinates")
             if not (row["lat"] and row["lon"]):

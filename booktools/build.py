@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import meta
+from .errors import BookError, BuildError, SourceError, report_internal_error
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "book"
@@ -32,10 +33,6 @@ EDITIONS = ("html", "epub", "pdf")
 # The default order: the HTML last, so it can offer the EPUB and PDF just built (booktools.html).
 DEFAULT_ORDER = ("epub", "pdf", "html")
 BUILDER = {"html": "html", "epub": "epub", "pdf": "typst"}  # typst: booktools/typst/
-
-
-class BuildError(Exception):
-    """A build failed; the message says which edition and why."""
 
 
 def source_date_epoch() -> str:
@@ -54,20 +51,35 @@ def source_date_epoch() -> str:
 
 def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Path = ROOT,
                doctrees: Path = DOCTREES, quiet: bool = False) -> int:
-    """Run one Sphinx builder in this process; return its status (0 = success)."""
+    """Run one Sphinx builder in this process; return its status (0 = success).
+
+    An error Sphinx raises (a data file an extension rejects at start-up, a bad
+    ``conf.py`` value, an extension's own error) becomes a :class:`BuildError` with
+    Sphinx's message, which names the file and line: never a traceback.
+    """
     from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     outdir.mkdir(parents=True, exist_ok=True)
-    with patch_docutils(confdir), docutils_namespace():
-        app = Sphinx(
-            srcdir=srcdir, confdir=confdir, outdir=outdir, doctreedir=doctrees,
-            buildername=builder, warningiserror=True, keep_going=True,
-            confoverrides={"nitpicky": True}, status=None if quiet else sys.stdout,
-            warning=sys.stderr,
-        )
-        app.build()
-        return app.statuscode
+    try:
+        with patch_docutils(confdir), docutils_namespace():
+            app = Sphinx(
+                srcdir=srcdir, confdir=confdir, outdir=outdir, doctreedir=doctrees,
+                buildername=builder, warningiserror=True,
+                confoverrides={"nitpicky": True}, status=None if quiet else sys.stdout,
+                warning=sys.stderr,
+            )
+            app.build()
+            return app.statuscode
+    except SphinxError as exc:
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, BookError):  # raised by a booktools extension
+            raise BuildError(str(cause)) from None
+        if getattr(exc, "orig_exc", None) is not None and not isinstance(
+                exc.orig_exc, (BookError, SphinxError)):
+            raise  # a bug in an extension's code: main() reports it as one
+        raise BuildError(f"{exc.category}: {exc}") from None
 
 
 def publish_dir(built: Path, target: Path) -> None:
@@ -127,7 +139,7 @@ def check_bibliography(bib: Path = ROOT / "references.bib") -> None:
 
     _, problems = read_bib(bib)
     if problems:
-        raise BuildError("references.bib cannot be read:\n" + "\n".join(
+        raise SourceError("references.bib cannot be read:\n" + "\n".join(
             problem.render(ROOT) for problem in problems))
 
 
@@ -135,15 +147,18 @@ def build(edition: str, quiet: bool = False) -> Path:
     """Build one edition in its work folder and publish it; return the published path."""
     work = WORK / edition
     started = time.perf_counter()
-    status = run_sphinx(BUILDER[edition], work, quiet=quiet)
-    if status != 0:
+    keep = f"the last good edition in _build/{edition} is unchanged"
+    try:
+        status = run_sphinx(BUILDER[edition], work, quiet=quiet)
+    except BaseException:
         # Sphinx would cache the faulty chapters as read and stay silent about them
         # next time: forget the parse, so the next build reads them and reports again.
         shutil.rmtree(DOCTREES, ignore_errors=True)
+        raise
+    if status != 0:
+        shutil.rmtree(DOCTREES, ignore_errors=True)
         raise BuildError(
-            f"the {edition} edition has errors (listed above with file and line); "
-            f"the last good edition in _build/{edition} is unchanged"
-        )
+            f"the {edition} edition has errors (listed above with file and line); {keep}")
     if edition == "html":
         target = BUILD / "html"
         publish_dir(work, target)
@@ -175,9 +190,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_bibliography()
         for edition in args.editions or DEFAULT_ORDER:
             build(edition, quiet=args.quiet)
-    except BuildError as exc:
+    except BookError as exc:
         print(f"\n[build] FAILED: {exc}", file=sys.stderr)
-        return 1
+        if isinstance(exc, BuildError) and "last good edition" not in str(exc):
+            print("[build] the last good editions in _build/ are unchanged", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # a bug in booktools, not a fault in the sources
+        message = report_internal_error(exc, WORK / "traceback.txt")
+        print(f"\n[build] FAILED: {message}", file=sys.stderr)
+        return 70  # EX_SOFTWARE
     return 0
 
 

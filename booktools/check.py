@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from . import bibcheck, build, linkcheck
+from .errors import BookError, ToolError
 
 ROOT = build.ROOT
 
@@ -36,7 +37,7 @@ def step_html() -> list[str]:
     try:
         build.check_bibliography()
         build.build("html", quiet=True)
-    except build.BuildError as exc:
+    except BookError as exc:
         return [str(exc)]
     return []
 
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         step_started = time.perf_counter()
         try:
             problems = run()
-        except SystemExit as exc:  # a missing tool (lychee, ...): its message says which
+        except ToolError as exc:  # a missing tool (lychee, ...): its message says which
             problems = [str(exc)]
         took.append(f"{name} {time.perf_counter() - step_started:.1f}")
         for problem in problems:

@@ -27,6 +27,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from . import cover, navigation
+from .errors import BuildError
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         source = Path(d["source"])
         if source.stat().st_size != d["size"]:
             # Changed between config time and now: the menu would show a wrong size.
-            raise RuntimeError(f"{source} changed during the HTML build; build again")
+            raise BuildError(f"{source} changed during the HTML build; build again")
         shutil.copyfile(source, target / d["name"])
     # One link-preview card for the whole book, drawn from its title (conf.py: ogp_image).
     cover.write_cached(outdir / SOCIAL_CARD, cover.write_social_card, cache_dir(app))

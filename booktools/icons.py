@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 import pydata_sphinx_theme
 
+from .errors import ToolError
+
 OUT = Path(__file__).resolve().parent / "_static" / "icons.css"
 FONTAWESOME = (
     Path(pydata_sphinx_theme.__file__).parent
@@ -48,7 +50,7 @@ def icon_paths(js: str, name: str) -> tuple[int, int, str]:
     )
     found = list(re.finditer(pattern, js))
     if not found:
-        raise SystemExit(f"{FONTAWESOME}: no icon {name!r}; update ICONS in {__file__}")
+        raise ToolError(f"{FONTAWESOME}: no icon {name!r}; update ICONS in {__file__}")
     m = found[-1]
     return int(m.group(1)), int(m.group(2)), m.group(3)
 
@@ -84,7 +86,12 @@ def css() -> str:
 
 
 def main() -> int:
-    OUT.write_text(css(), encoding="utf-8")
+    try:
+        text = css()
+    except ToolError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+    OUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(ICONS)} icons)")
     return 0
 

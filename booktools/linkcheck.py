@@ -45,6 +45,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .bibcheck import LITERAL_DIRECTIVES, Problem
+from .errors import ToolError
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -160,7 +161,7 @@ def tool(name: str) -> str:
     """A command from the virtual environment or the system; missing is an error."""
     found = shutil.which(name, path=f"{VENV_BIN}:{os.environ.get('PATH', '')}")
     if not found:
-        raise SystemExit(f"[linkcheck] {name} not found: run 'make setup'")
+        raise ToolError(f"[linkcheck] {name} not found: run 'make setup'")
     return found
 
 
@@ -174,7 +175,7 @@ def lychee_problems(html_dir: Path, book: Path, *options: str) -> list[Problem]:
     try:
         report = json.loads(proc.stdout)
     except json.JSONDecodeError:
-        raise SystemExit(
+        raise ToolError(
             f"[linkcheck] lychee failed ({proc.returncode}):\n{proc.stderr}"
         ) from None
     problems = []
@@ -217,7 +218,7 @@ def epubcheck(epub: Path) -> list[Problem]:
         proc = subprocess.run([tool("java"), "-jar", str(jar), str(epub), "--json", str(out)],
                               capture_output=True, text=True, check=False)
         if not out.exists():
-            raise SystemExit(f"[linkcheck] epubcheck failed ({proc.returncode}):\n"
+            raise ToolError(f"[linkcheck] epubcheck failed ({proc.returncode}):\n"
                              f"{proc.stdout}{proc.stderr}")
         report = json.loads(out.read_text(encoding="utf-8"))
     problems = []
@@ -442,7 +443,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     book, build = args.book.resolve(), args.build.resolve()
     base = book.parent
     status = 0
-    for what in args.what:
+    try:
+        return _run(args.what, book, build, base)
+    except ToolError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+
+
+def _run(whats: Sequence[str], book: Path, build: Path, base: Path) -> int:
+    from . import meta
+
+    status = 0
+    for what in whats:
         if what == "external":
             problems = check_external(build / "html", book)
         elif what == "sources":

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import build
+from .errors import BookError
 
 #: Files read when the application starts: a change needs a fresh one.
 RESTART_FILES = ("conf.py", "references.bib")
@@ -104,7 +105,7 @@ class Preview:
             self.read_docs = set()
             self.app.build()
             ok = self.app.statuscode == 0
-        except build.BuildError as exc:
+        except BookError as exc:
             print(f"[serve] FAILED: {exc}", file=sys.stderr, flush=True)
             return False
         except Exception as exc:  # noqa: BLE001  (a contributor's fault, not a crash)

@@ -116,8 +116,11 @@ def make_project(tmp_path: Path, book: str) -> Path:
     """A copy of the project (conf.py, references.bib, booktools) around a fixture book."""
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("conf.py", "references.bib"):
-        shutil.copy(ROOT / name, project / name)
+    shutil.copy(ROOT / "conf.py", project / "conf.py")
+    # A fixture book may bring its own frozen bibliography (tests/fixtures/<book>.bib).
+    own_bib = FIXTURES / f"{book}.bib"
+    shutil.copy(own_bib if own_bib.is_file() else ROOT / "references.bib",
+                project / "references.bib")
     shutil.copytree(ROOT / "booktools", project / "booktools",
                     ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
     shutil.copytree(FIXTURES / book, project / "book")

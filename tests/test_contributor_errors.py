@@ -63,3 +63,42 @@ def test_closing_the_fence_fixes_the_build(tmp_path: Path) -> None:
         "MEFESZ.\n", "MEFESZ.\n:::\n"))
     proc = run_build(project, "html")
     assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+# A fault in each data file (the frozen data-book fixture, a copy of book/data) -> the
+# message the build must print: the data file's name and line, and the fix.
+DATA_FAULTS = {
+    "timeline.csv": ("1956-10-06", "1956-10-36", "is not a date; write it as YYYY-MM-DD"),
+    "people.csv": (",1896,", ",c. 1896,", "is not a year; give four digits"),
+    "glossary.csv": ("\nArrow Cross,", "\nAmnesty,", "is already defined at"),
+    "places.csv": ("47.49835", "", "geonameid, lat and lon go together"),
+    "numbers.csv": ("ksh1957victims", "ksh1957victims 4", "is not a citation key"),
+    "movements.csv": ("Cegléd,Budapest", "Nowhere,Budapest", "is not a place with coordinates"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DATA_FAULTS))
+def test_a_data_file_fault_ends_in_a_message_not_a_traceback(tmp_path: Path, name: str) -> None:
+    old, new, fix = DATA_FAULTS[name]
+    project = make_project(tmp_path, "data-book")
+    good = plant_last_good_html(project)
+    path = project / "book" / "data" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"the frozen fixture lost {old!r}"
+    line = text[: text.index(old)].count("\n") + 1 + old.startswith("\n")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    proc = run_build(project, "html")
+
+    output = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
+    assert proc.returncode == 1, f"{name}: exit {proc.returncode}\n{output[-2000:]}"
+    assert "Traceback" not in output, output[-3000:]
+    hits = [ln for ln in output.splitlines() if f"book/data/{name}:{line}:" in ln]
+    assert hits and any(fix in ln for ln in hits), f"no {name}:{line} with {fix!r}:\n{output[-2000:]}"
+    assert good.read_text() == "last good edition"
+
+
+def test_the_data_book_fixture_builds(tmp_path: Path) -> None:
+    """The fixture above fails only through the fault planted in it."""
+    proc = run_build(make_project(tmp_path, "data-book"), "html")
+    assert proc.returncode == 0, proc.stderr[-3000:]

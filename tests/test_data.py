@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BOOK
+from conftest import BOOK, FIXTURES
 
 from booktools import backmatter, bookdata
 
@@ -45,10 +45,16 @@ def test_every_section_a_row_links_to_exists() -> None:
     assert not bad, bad
 
 
+#: Frozen data of the tool tests (a copy of book/data as it was, with the entries it cites):
+#: an edit to the book's own data cannot break a test of the tools.
+FROZEN = FIXTURES / "data-book" / "data"
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    shutil.copytree(bookdata.DATA, tmp_path / "data")
-    return tmp_path / "data"
+    shutil.copytree(FROZEN, tmp_path / "book" / "data")
+    shutil.copy(FIXTURES / "data-book.bib", tmp_path / "references.bib")
+    return tmp_path / "book" / "data"
 
 
 def edit(path: Path, old: str, new: str) -> int:
