@@ -39,6 +39,7 @@ extensions = [
     "booktools.figures",  # map and timeline chart, drawn from book/data/
     "booktools.backmatter",  # timeline, people, places, glossary from book/data/
     "booktools.incremental",  # a changed title or label rewrites every page that shows it
+    "booktools.prune",  # no page or image of a removed document survives into _build/
     "booktools.epub",  # EPUB builder, lang="hu" marking (booktools/epub.py)
     "booktools.typst",  # the PDF edition, typeset with Typst (booktools/typst/)
     # The HTML edition for readers and hosts (see the HTML section below).

@@ -1,0 +1,67 @@
+"""A published edition holds exactly what the current sources produce (booktools.prune).
+
+Sphinx never deletes from its output folder, and the whole folder is published: without
+booktools.prune, the page of a deleted chapter would stay on the hosted site and in the EPUB.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from conftest import make_project, run_build
+
+from booktools import meta
+
+
+def epub_names(project: Path) -> set[str]:
+    with zipfile.ZipFile(project / "_build" / "epub" / f"{meta.BASENAME}.epub") as z:
+        return set(z.namelist())
+
+
+def test_a_page_rejected_then_deleted_is_not_published(tmp_path: Path) -> None:
+    """The case found in review: a page outside every toctree fails the build (and is
+    written into the work folder); once it is deleted, the next good build must not
+    publish it."""
+    project = make_project(tmp_path, "chapter-not-in-toc")
+    failed = run_build(project, "html", "epub")
+    assert failed.returncode == 1, failed.stderr[-2000:]
+    (project / "book" / "02-the-march.md").unlink()
+
+    proc = run_build(project, "epub", "html")
+
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    html = project / "_build" / "html"
+    assert (html / "01-chapter.html").is_file()
+    assert not (html / "02-the-march.html").exists()
+    assert not list(html.glob("_sources/02-the-march*"))
+    assert not any("02-the-march" in name for name in epub_names(project))
+
+
+def test_a_removed_chapter_and_its_image_leave_the_editions(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "chapter-not-in-toc")
+    book = project / "book"
+    index = book / "index.md"
+    index.write_text(index.read_text().replace("01-chapter\n", "01-chapter\n02-the-march\n"))
+    march = book / "02-the-march.md"
+    (book / "crowd.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" '
+        'height="10"/></svg>')
+    march.write_text(march.read_text() + "\n```{figure} crowd.svg\n:alt: A black square\n\n"
+                     "The crowd.\n```\n")
+    first = run_build(project, "epub", "html")
+    assert first.returncode == 0, first.stderr[-3000:]
+    html = project / "_build" / "html"
+    assert (html / "02-the-march.html").is_file() and (html / "_images" / "crowd.svg").is_file()
+
+    march.unlink()
+    (book / "crowd.svg").unlink()
+    index.write_text(index.read_text().replace("02-the-march\n", ""))
+    proc = run_build(project, "epub", "html")
+
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert not (html / "02-the-march.html").exists()
+    assert not (html / "_images" / "crowd.svg").exists()
+    assert not any("02-the-march" in n or "crowd.svg" in n for n in epub_names(project))
+    # What every build writes besides the documents is still there.
+    assert {"genindex.html", "search.html", "404.html"} <= {p.name for p in html.iterdir()}
