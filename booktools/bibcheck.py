@@ -21,6 +21,9 @@ Checks, each with the way to pass it:
 * ISBN-10/13 checksums, DOI syntax, URLs with a scheme and a host, plausible years;
 * keys follow one convention, :data:`KEY_PATTERN`, e.g. ``lomax1976hungary``:
   lowercase surname or organisation, the year, a word of the title.
+* a note points at the page: a whole web chronology (``keywords = {chronology}``, its
+  front page) is never cited; a note cites the day's or the entry's own page, an entry
+  marked ``keywords = {chronology-entry}`` whose url is that page, not the site.
 
 Documented exception: a web page that states no date (a living online chronology)
 may have no ``year`` when it is a ``@misc`` or ``@online`` entry with a ``url``
@@ -60,6 +63,10 @@ KEY_EXCEPTIONS: dict[str, str] = {
 #: Keywords the checks read (``keywords = {further-reading, undated}``).
 FURTHER_READING = "further-reading"
 UNDATED = "undated"
+#: A whole web chronology or database (its front page): listed, never cited; a note cites
+#: the page of the day or entry it rests on, marked :data:`CHRONOLOGY_ENTRY`.
+CHRONOLOGY = "chronology"
+CHRONOLOGY_ENTRY = "chronology-entry"
 
 #: Required fields per entry type; a tuple means "one of these".
 REQUIRED: dict[str, list[str | tuple[str, ...]]] = {
@@ -347,6 +354,12 @@ def check_entry(entry: BibEntry, path: Path) -> list[Problem]:
         report(f'DOI "{doi}" is not of the form 10.NNNN/suffix; write the bare DOI, '
                "without https://doi.org/ or doi:")
     url = entry.fields.get("url", "").strip()
+    if CHRONOLOGY_ENTRY in entry.keywords():
+        parts = urlsplit(url)
+        if not url or (parts.path.strip("/") == "" and not parts.query):
+            report(f"marked {CHRONOLOGY_ENTRY} but its url is not the page of a day or entry; "
+                   "give the address of the page you read (e.g. "
+                   "https://magyarkronologia.hu/1956/10/25-8918)")
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
@@ -385,6 +398,13 @@ def check(bib: Path, book: Path) -> list[Problem]:
 
     cited = {c.key for c in citations}
     for citation in citations:
+        if citation.key in first and CHRONOLOGY in first[citation.key].keywords():
+            problems.append(Problem(
+                citation.path, citation.line,
+                f'"{citation.key}" is a whole web chronology, cited without its day or entry: '
+                "cite the page of the day you read instead, an entry with that page's url and "
+                f"keywords = {{{CHRONOLOGY_ENTRY}, {UNDATED}}} (see CONTRIBUTING.md)",
+            ))
         if citation.key not in first:
             close = difflib.get_close_matches(citation.key, list(first), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""

@@ -205,3 +205,37 @@ def test_syntax_error_is_named_with_its_line(tmp_path):
     messages = problems_in(tmp_path, bib, cite("lomax1976hungary"))
     assert len(messages) == 1
     assert messages[0].startswith("references.bib:8: BibTeX syntax error")
+
+
+SITE = """@misc{{magyarkronologia1956chronology,
+  title        = {{Magyar Kronológia}},
+  howpublished = {{Online day-by-day chronology}},
+  url          = {{{url}}},
+  keywords     = {{{keywords}, undated}}
+}}
+"""
+
+
+def test_a_whole_chronology_cited_without_its_day_is_flagged(tmp_path):
+    bib = SITE.format(url="https://magyarkronologia.hu/", keywords="chronology")
+    messages = problems_in(tmp_path, bib, cite("magyarkronologia1956chronology"))
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("01-chapter.md:1:")
+    assert "whole web chronology, cited without its day or entry" in messages[0]
+    # Listed on purpose, never cited: no problem.
+    bib = SITE.format(url="https://magyarkronologia.hu/",
+                      keywords="chronology, further-reading")
+    assert problems_in(tmp_path, bib, "No citation.\n") == []
+
+
+@pytest.mark.parametrize(("url", "ok"), [
+    ("https://magyarkronologia.hu/1956/10/25-8918", True),
+    ("https://1956.mti.hu/Pages/Chronology.aspx?ID=20", True),
+    ("https://magyarkronologia.hu/", False),
+])
+def test_a_day_entry_must_point_at_the_day(tmp_path, url, ok):
+    bib = SITE.format(url=url, keywords="chronology-entry")
+    messages = problems_in(tmp_path, bib, cite("magyarkronologia1956chronology"))
+    assert (messages == []) is ok, messages
+    if not ok:
+        assert "not the page of a day or entry" in messages[0]
