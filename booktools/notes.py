@@ -22,7 +22,7 @@ from __future__ import annotations
 import difflib
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import docutils.nodes
 import pybtex.plugin
@@ -211,7 +211,14 @@ def _cache_pybtex_plugin_lookups() -> None:
     def cached(group: str, name: str) -> tuple[object, ...]:
         return tuple(lookup(group=group, name=name))
 
-    pybtex.plugin.entry_points = lambda group, name: cached(group, name)
+    def entry_points(**params: str) -> Any:
+        if set(params) == {"group", "name"}:  # pybtex's _load_entry_point, per citation
+            return cached(params["group"], params["name"])
+        return lookup(**params)  # anything else (enumerate_plugin_names): uncached
+
+    # Upstream: pybtex scans entry points on every lookup (pybtex 0.26, pybtex/plugin).
+    # tests/test_upstream_contract.py fails if the call this replaces changes.
+    pybtex.plugin.entry_points = entry_points
     pybtex.plugin._booktools_cached = True
 
 

@@ -1,0 +1,139 @@
+"""The undocumented upstream internals booktools relies on are still there.
+
+Each check names the internal, the booktools code that relies on it, and what to do when it
+fails, in one line.  Run after any dependency upgrade (``uv lock --upgrade``): a dependency
+past its upper bound in pyproject.toml fails the first test; an internal that changed fails
+its own.  Fast: nothing is built.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import tomllib
+
+import pytest
+from conftest import ROOT
+from packaging.requirements import Requirement
+
+
+def requirements() -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return [Requirement(r) for r in project["project"]["dependencies"]]
+
+
+@pytest.mark.parametrize("req", requirements(), ids=lambda r: r.name)
+def test_installed_version_is_within_its_bounds(req: Requirement) -> None:
+    version = importlib.metadata.version(req.name)
+    assert req.specifier.contains(version, prereleases=True), (
+        f"{req.name} {version} is outside {req.specifier} (pyproject.toml): read the reason "
+        "beside the bound, check the internals below, then move the bound")
+    if not str(req.specifier).startswith("=="):
+        assert any(s.operator in ("<", "<=", "~=") for s in req.specifier), (
+            f"{req.name} has no upper bound in pyproject.toml: add one, with its reason")
+
+
+def source(obj: object) -> str:
+    return inspect.getsource(obj)  # type: ignore[arg-type]
+
+
+def test_pybtex_plugin_lookup() -> None:
+    """booktools.notes caches pybtex.plugin.entry_points(group, name) per process."""
+    import pybtex.plugin
+
+    load = source(pybtex.plugin._load_entry_point)
+    assert "entry_points(group=search_group, name=name)" in load, (
+        "pybtex looks plugins up differently: update booktools.notes._cache_pybtex_plugin_lookups")
+
+
+def test_pybtex_low_level_parser_error_hook() -> None:
+    """booktools.bibcheck replaces LowLevelParser.handle_error to report a syntax error once."""
+    from pybtex.database.input.bibtex import LowLevelParser
+
+    assert "self.handle_error(" in source(LowLevelParser), (
+        "pybtex's LowLevelParser no longer calls self.handle_error: update booktools.bibcheck")
+
+
+def test_pybtex_style_binds_sort_in_init() -> None:
+    """booktools.notes_style rebinds self.sort after BaseStyle.__init__ binds the plugin."""
+    from pybtex.style.formatting import BaseStyle
+
+    assert "self.sort =" in source(BaseStyle.__init__), (
+        "pybtex's BaseStyle no longer sets self.sort: update NotesStyle.__init__ "
+        "(booktools/notes_style.py)")
+
+
+def test_sphinxcontrib_bibtex_footnote_protocol() -> None:
+    """booktools.notes puts its notes where sphinxcontrib-bibtex 2.7 collects foot notes."""
+    from sphinxcontrib.bibtex import foot_directives, foot_roles
+
+    text = source(foot_roles) + source(foot_directives)
+    for key in ("bibtex_foot_bibliography", "bibtex_foot_new_refs"):
+        assert key in text, (f"sphinxcontrib-bibtex no longer uses env.temp_data[{key!r}]: "
+                             "update booktools.notes.FootCiteRole")
+
+
+def test_theme_passes_generate_toctree_html() -> None:
+    """booktools.html wraps the context's generate_toctree_html (booktools.navigation)."""
+    import pydata_sphinx_theme.toctree as toctree
+
+    assert 'context["generate_toctree_html"]' in source(toctree), (
+        "pydata-sphinx-theme no longer puts generate_toctree_html in the page context: "
+        "update booktools.html.share_navigation and booktools.navigation")
+
+
+def test_sphinx_warning_stream_handler() -> None:
+    """booktools.hints adds its filter to Sphinx's WarningStreamHandler."""
+    from sphinx.util import logging as sphinx_logging
+
+    assert isinstance(sphinx_logging.NAMESPACE, str) and issubclass(
+        sphinx_logging.WarningStreamHandler, object), (
+        "sphinx.util.logging lost NAMESPACE or WarningStreamHandler: update booktools.hints")
+
+
+def test_sphinx_warning_count_for_the_warm_preview() -> None:
+    """booktools.serve resets Sphinx._warncount between rebuilds of one application."""
+    from sphinx.application import Sphinx
+
+    assert "self._warncount" in source(Sphinx), (
+        "Sphinx no longer counts warnings in _warncount: update booktools.serve.Preview.build")
+
+
+def test_epub3_builder_methods() -> None:
+    """booktools.epub subclasses Epub3Builder and overrides these methods."""
+    from sphinx.builders.epub3 import Epub3Builder
+
+    for name in ("init", "build_epub", "build_content", "build_navigation_doc", "handle_finish"):
+        assert callable(getattr(Epub3Builder, name, None)), (
+            f"Sphinx's Epub3Builder has no {name}(): update booktools.epub.BookEpubBuilder")
+
+
+def test_sphinx_reredirects_page_writer() -> None:
+    """booktools.redirects calls sphinx_reredirects.init(app) for the HTML builder only."""
+    import sphinx_reredirects
+
+    assert list(inspect.signature(sphinx_reredirects.init).parameters) == ["app"], (
+        "sphinx_reredirects.init(app) changed: update booktools.redirects.write_redirects")
+
+
+def test_opengraph_social_cards_module() -> None:
+    """booktools.html stands in for sphinxext.opengraph._social_cards (skipping matplotlib)."""
+    import importlib.util
+
+    init = importlib.util.find_spec("sphinxext.opengraph").origin
+    text = open(init, encoding="utf-8").read()
+    assert "from sphinxext.opengraph._social_cards import" in text and \
+        "create_social_card = None" in text, (
+        "sphinxext-opengraph imports its card module differently: update "
+        "booktools.html.skip_opengraph_cards")
+
+
+def test_sphinx_sitemap_link_queue() -> None:
+    """booktools.incremental refills app.sitemap_links through add_html_link."""
+    import sphinx_sitemap
+
+    params = list(inspect.signature(sphinx_sitemap.add_html_link).parameters)
+    assert params == ["app", "pagename", "templatename", "context", "doctree"] and \
+        "sitemap_links" in source(sphinx_sitemap), (
+        "sphinx-sitemap's add_html_link or sitemap_links changed: update "
+        "booktools.incremental.complete_sitemap")
