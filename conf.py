@@ -26,7 +26,6 @@ version = meta.VERSION
 release = meta.VERSION
 language = "en"
 root_doc = "index"
-today_fmt = "%-d %B %Y"
 
 # -- General -----------------------------------------------------------------
 
@@ -40,7 +39,8 @@ extensions = [
     "booktools.backmatter",  # timeline, people, places, glossary from book/data/
     "booktools.incremental",  # a changed title or label rewrites every page that shows it
     "booktools.prune",  # no page or image of a removed document survives into _build/
-    "booktools.epub",  # EPUB builder, lang="hu" marking (booktools/epub.py)
+    "booktools.language",  # lang="hu" on Hungarian titles, terms and streets (all editions)
+    "booktools.epub",  # the EPUB builder and its translator (booktools/epub.py)
     "booktools.typst",  # the PDF edition, typeset with Typst (booktools/typst/)
     # The HTML edition for readers and hosts (see the HTML section below).
     "booktools.html",
@@ -197,10 +197,3 @@ book_frontmatter = ["00-about-this-book"]
 book_mainmatter_start = "part-1-before-october"
 book_backmatter_start = "part-4-reference"
 
-# Reproducible output: dates come from SOURCE_DATE_EPOCH when it is set.
-if "SOURCE_DATE_EPOCH" in os.environ:
-    import datetime as _dt
-
-    today = _dt.datetime.fromtimestamp(
-        int(os.environ["SOURCE_DATE_EPOCH"]), tz=_dt.UTC
-    ).strftime("%-d %B %Y")

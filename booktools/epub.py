@@ -7,8 +7,8 @@ e-book, so this extension replaces it with a subclass that adds:
   metadata (``schema:accessMode`` and the rest, ``dcterms:conformsTo``);
 * a cover generated from the title (``booktools.cover``), a title page and a copyright page;
 * a navigation document with DPUB-ARIA roles and landmarks;
-* ``lang``/``xml:lang`` on every page, and ``lang="hu"`` on Hungarian titles, terms and
-  Budapest street and square names, so screen readers pronounce them as Hungarian;
+* ``lang``/``xml:lang`` on every page (the Hungarian spans inside it are marked by
+  booktools.language, for every edition);
 * a zip written in a fixed order with fixed times, so two builds of one commit are identical.
 """
 
@@ -25,12 +25,10 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.html5 import HTML5Translator
 
 from . import cover, meta
-from .notes import EpubNotesTranslator
 
 HERE = Path(__file__).resolve().parent
 COVER_IMAGE = "_static/cover.png"
@@ -54,117 +52,34 @@ LANDMARK_TYPES = {
     "bibliography": "bibliography", "index": "index",
 }
 
-# -- Hungarian language marking ---------------------------------------------------------------
-
-#: Letters that occur in Hungarian but not in English words.
-HUNGARIAN_LETTERS = re.compile(r"[áéíóöőúüűÁÉÍÓÖŐÚÜŰ]")
-#: Hungarian words without accents that may stand alone in italics as Hungarian.
-HUNGARIAN_WORDS = frozenset(
-    ["magyar", "nemzeti", "dal", "utca", "szabad", "kommunista", "munkás", "párt", "ifjúság"]
-)
-#: Budapest streets and squares in their Hungarian form: "Corvin köz", "Bródy Sándor utca".
-STREET = re.compile(
-    r"(?:\b[A-ZÁÉÍÓÖŐÚÜŰ][\w-]+ )?\b[A-ZÁÉÍÓÖŐÚÜŰ][\w-]+ "
-    r"(?:utca|tér|út|útja|köz|körút|körtér|rakpart|híd)\b"
-)
-#: English words that may start a sentence before a street name and are not part of it.
-ENGLISH_LEADS = frozenset(
-    ["A", "An", "And", "At", "By", "Facing", "From", "In", "Into", "Near", "Of", "On", "The",
-     "To", "Along", "Past", "Towards", "Via"]
-)
-
-
-class hungarian(nodes.inline):
-    """Text in Hungarian: ``lang="hu"`` in HTML and EPUB; the PDF's translator
-    (booktools/typst) sets it in ``text(lang: "hu")``, for Hungarian hyphenation."""
-
-
-def is_hungarian_title(text: str) -> bool:
-    """Whether an italic phrase is Hungarian: a Hungarian letter or a known Hungarian word.
-
-    The book writes titles of works and Hungarian terms in italics; English titles in
-    italics (*Failed Illusions*) carry neither.
-    """
-    words = re.findall(r"\w+", text.lower())
-    return bool(HUNGARIAN_LETTERS.search(text)) or (
-        bool(words) and all(w in HUNGARIAN_WORDS for w in words)
-    )
-
-
-def street_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of Budapest street and square names in *text*, without a leading English word."""
-    spans = []
-    for m in STREET.finditer(text):
-        start = m.start()
-        first = m.group(0).split(" ", 1)[0]
-        if first in ENGLISH_LEADS:
-            start += len(first) + 1
-        spans.append((start, m.end()))
-    return spans
-
-
-class MarkHungarian(SphinxPostTransform):
-    """Wrap Hungarian italics and street names in ``hungarian`` nodes (every builder)."""
-
-    default_priority = 900
-
-    def run(self, **kwargs: Any) -> None:
-        for em in list(self.document.findall(nodes.emphasis)):
-            if is_hungarian_title(em.astext()):
-                em.replace_self(hungarian("", "", em.deepcopy(), classes=["hu"]))
-        for text in list(self.document.findall(nodes.Text)):
-            parent = text.parent
-            if parent is None or isinstance(
-                parent, (hungarian, nodes.FixedTextElement, nodes.literal)
-            ):
-                continue
-            if isinstance(parent, nodes.emphasis) and isinstance(parent.parent, hungarian):
-                continue
-            value = str(text)
-            spans = street_spans(value)
-            if not spans:
-                continue
-            pieces: list[nodes.Node] = []
-            pos = 0
-            for start, end in spans:
-                if start > pos:
-                    pieces.append(nodes.Text(value[pos:start]))
-                pieces.append(hungarian("", value[start:end], classes=["hu"]))
-                pos = end
-            if pos < len(value):
-                pieces.append(nodes.Text(value[pos:]))
-            index = parent.index(text)
-            parent.remove(text)
-            for offset, piece in enumerate(pieces):
-                parent.insert(index + offset, piece)
-
-
-def visit_hungarian_html(self: HTML5Translator, node: hungarian) -> None:
-    # xml:lang as well as lang: EPUB readers read the XHTML as XML.
-    attrs = {"lang": "hu"}
-    if self.builder.name == "epub":
-        attrs["xml:lang"] = "hu"
-    self.body.append(self.starttag(node, "span", "", **attrs))
-
-
-def depart_hungarian_html(self: HTML5Translator, node: hungarian) -> None:
-    self.body.append("</span>")
-
-
-def visit_hungarian_plain(self: Any, node: hungarian) -> None:
-    pass
-
-
-def depart_hungarian_plain(self: Any, node: hungarian) -> None:
-    pass
-
-
 # -- The EPUB builder and translator ----------------------------------------------------------
 
 
-class BookEpubTranslator(EpubNotesTranslator):
-    """The notes' EPUB translator (pop-up note markup) with the ARIA Ace asks for on
-    toctree captions."""
+class BookEpubTranslator(HTML5Translator):
+    """All the EPUB's own markup: notes as e-readers' pop-ups, and the ARIA Ace asks for on
+    toctree captions.
+
+    Sphinx marks notes with ARIA roles only (``doc-noteref``, ``doc-footnote``); Apple
+    Books, Kobo and others look for ``epub:type`` (EPUB 3 Structural Semantics).  Both are
+    kept, as the EPUB Accessibility guidelines advise.  The notes' text is the same as the
+    website's and the PDF's (booktools.notes).
+    """
+
+    def visit_footnote_reference(self, node: nodes.Element) -> None:
+        super().visit_footnote_reference(node)
+        # docutils appends the <a> start tag, then the opening bracket.
+        for i in range(len(self.body) - 1, max(len(self.body) - 4, -1), -1):
+            if 'role="doc-noteref"' in self.body[i]:
+                self.body[i] = self.body[i].replace(
+                    'role="doc-noteref"', 'epub:type="noteref" role="doc-noteref"', 1
+                )
+                break
+
+    def visit_footnote(self, node: nodes.Element) -> None:
+        super().visit_footnote(node)
+        self.body[-1] = self.body[-1].replace(
+            'role="doc-footnote"', 'epub:type="footnote" role="doc-footnote"', 1
+        )
 
     def visit_title(self, node: nodes.title) -> None:
         super().visit_title(node)
@@ -317,14 +232,6 @@ def _use_epub_translator(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_node(
-        hungarian,
-        html=(visit_hungarian_html, depart_hungarian_html),
-        text=(visit_hungarian_plain, depart_hungarian_plain),
-        man=(visit_hungarian_plain, depart_hungarian_plain),
-        texinfo=(visit_hungarian_plain, depart_hungarian_plain),
-    )
-    app.add_post_transform(MarkHungarian)
     app.add_builder(BookEpubBuilder, override=True)
     # Registered only when the EPUB is built: a translator registered for any builder makes
     # pydata-sphinx-theme wrap only the registered ones, and the website would lose the

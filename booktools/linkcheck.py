@@ -432,7 +432,6 @@ def chapter_titles(book: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from . import meta
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="+",
@@ -442,7 +441,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     book, build = args.book.resolve(), args.build.resolve()
     base = book.parent
-    status = 0
     try:
         return _run(args.what, book, build, base)
     except ToolError as exc:

@@ -18,10 +18,6 @@ DESCRIPTION = (
 )
 # The repository host; every "edit this page", "open an issue" and source link derives from it.
 REPOSITORY_URL = "https://github.com/hungary1956/book"
-# A stable identifier for the EPUB.  Sphinx uses it both as the OPF identifier and as an
-# XML id, so it must be one word without colons (epubcheck RSC-005 and NCX-001 otherwise).
-IDENTIFIER = "hungary-1956-open-book"
-UID = IDENTIFIER
 
 
 def source_fingerprint() -> str:

@@ -31,7 +31,6 @@ from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
-from sphinx.writers.html5 import HTML5Translator
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.roles import CitationRef
 from sphinxcontrib.bibtex.transforms import node_text_transform
@@ -165,31 +164,6 @@ class NoteCiteRole(SphinxRole):
         return ref
 
 
-class EpubNotesTranslator(HTML5Translator):
-    """EPUB 3 markup for notes, so that e-readers show them as pop-ups.
-
-    Sphinx marks notes with ARIA roles only (``doc-noteref``, ``doc-footnote``);
-    Apple Books, Kobo and others look for ``epub:type`` (EPUB 3 Structural
-    Semantics).  Both are kept, as the EPUB Accessibility guidelines advise.
-    """
-
-    def visit_footnote_reference(self, node: docutils.nodes.Element) -> None:
-        super().visit_footnote_reference(node)
-        # docutils appends the <a> start tag, then the opening bracket.
-        for i in range(len(self.body) - 1, max(len(self.body) - 4, -1), -1):
-            if 'role="doc-noteref"' in self.body[i]:
-                self.body[i] = self.body[i].replace(
-                    'role="doc-noteref"', 'epub:type="noteref" role="doc-noteref"', 1
-                )
-                break
-
-    def visit_footnote(self, node: docutils.nodes.Element) -> None:
-        super().visit_footnote(node)
-        self.body[-1] = self.body[-1].replace(
-            'role="doc-footnote"', 'epub:type="footnote" role="doc-footnote"', 1
-        )
-
-
 @functools.cache
 def _style() -> NotesStyle:
     return cast("NotesStyle", find_plugin("pybtex.style.formatting", "chicagonotes")())
@@ -220,11 +194,6 @@ def _cache_pybtex_plugin_lookups() -> None:
     # tests/test_upstream_contract.py fails if the call this replaces changes.
     pybtex.plugin.entry_points = entry_points
     pybtex.plugin._booktools_cached = True
-
-
-def _use_epub_translator(app: Sphinx) -> None:
-    if app.builder.name == "epub" and "epub" not in app.registry.translators:
-        app.set_translator("epub", EpubNotesTranslator)
 
 
 def _copy_fingerprint(app: Sphinx, config: object) -> None:
@@ -262,7 +231,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     for name in ("p", "ps", "t", "ts", "ct", "cts"):
         app.add_role_to_domain("footcite", name, role, override=True)
     # Only for the EPUB builder, and before the theme's handler (see booktools.epub).
-    app.connect("builder-inited", _use_epub_translator, priority=400)
     # conf.py sets this to a hash of booktools' sources: when the extensions change,
     # the cached parse is stale and every chapter is read again.
     app.add_config_value("booktools_fingerprint", "", "env")

