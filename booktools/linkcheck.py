@@ -448,11 +448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
 
 
-def _run(whats: Sequence[str], book: Path, build: Path, base: Path) -> int:
+def _run(targets: Sequence[str], book: Path, build: Path, base: Path) -> int:
     from . import meta
 
     status = 0
-    for what in whats:
+    for what in targets:
         if what == "external":
             problems = check_external(build / "html", book)
         elif what == "sources":
