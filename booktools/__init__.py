@@ -41,7 +41,9 @@ redirects           HTML       old chapter addresses send readers on
 ==================  =========  ============================================================
 
 Shared pieces: ``meta`` (title, author, repository, the build fingerprint), ``bookdata``
-(reads and checks ``book/data/*.csv``), ``cover`` (cover and social card), ``errors``.
+(reads and checks ``book/data/*.csv``), ``cover`` (cover and social card), ``errors``
+(faults that end a command, and their exit codes), ``codes`` (the registry of warning codes,
+``[book.unknown-key]``, with meaning and fix; the table in CONTRIBUTING.md is made from it).
 
 Events, in the order Sphinx emits them
 ======================================

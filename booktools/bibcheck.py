@@ -50,6 +50,8 @@ from pybtex.database import Person
 from pybtex.database.input.bibtex import LowLevelParser
 from pybtex.scanner import PybtexSyntaxError
 
+from . import codes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Key convention: lowercase surname/organisation, year, first significant word.
@@ -121,13 +123,17 @@ class Problem:
     path: Path
     line: int
     message: str
+    code: str  # a book.* code of booktools.codes, printed after the message
+
+    def __post_init__(self) -> None:
+        codes.check(self.code)
 
     def render(self, base: Path = ROOT) -> str:
         try:
             shown = self.path.resolve().relative_to(base.resolve())
         except ValueError:
             shown = self.path
-        return f"{shown}:{self.line}: {self.message}"
+        return f"{shown}:{self.line}: {self.message} [{self.code}]"
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,7 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[Problem]]:
     def syntax_error(error: PybtexSyntaxError) -> None:
         problems.append(Problem(path, error.lineno, f"BibTeX syntax error: {error}; "
                                 "fix the braces, commas and quotes of this entry (an @ "
-                                "starts an entry, even in a % comment)"))
+                                "starts an entry, even in a % comment)", "book.bib-syntax"))
         raise _StopScan from error
 
     scanner.handle_error = syntax_error  # type: ignore[method-assign]
@@ -177,7 +183,7 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[Problem]]:
             value = re.sub(r"\s+", " ", "".join(parts)).strip()
             if name in entry.fields or name in entry.persons:
                 problems.append(Problem(path, entry.line, f"entry {key}: field {name} "
-                                        "is given twice; keep one"))
+                                        "is given twice; keep one", "book.bib-field"))
                 continue
             if name in PERSON_FIELDS:
                 # pybtex's own name splitting, as the build does it.
@@ -233,7 +239,7 @@ def read_citations(book: Path) -> tuple[list[Citation], list[Problem]]:
             except ValueError:
                 problems.append(Problem(path, line, f"malformed citation {content!r}: write "
                                         "{footcite}`key`, {footcite}`key{page}` or "
-                                        "{footcite}`key1,key2`"))
+                                        "{footcite}`key1,key2`", "book.citation-syntax"))
                 continue
             citations.extend(Citation(t.key, path, line) for t in targets)
     citations.extend(read_data_citations(book / "data"))
@@ -300,17 +306,17 @@ def check_entry(entry: BibEntry, path: Path) -> list[Problem]:
     """Problems within one entry: fields, identifiers, year and key."""
     out: list[Problem] = []
 
-    def report(message: str) -> None:
-        out.append(Problem(path, entry.line, f"entry {entry.key}: {message}"))
+    def report(message: str, code: str = "book.bib-field") -> None:
+        out.append(Problem(path, entry.line, f"entry {entry.key}: {message}", code))
 
     if not KEY_PATTERN.match(entry.key) and entry.key not in KEY_EXCEPTIONS:
         report(f'key "{entry.key}" breaks the convention lowercase surname + year + word '
                f"(e.g. lomax1976hungary, pattern {KEY_PATTERN.pattern}); rename the key "
-               "here and in every chapter that cites it")
+               "here and in every chapter that cites it", "book.bib-key")
     required = REQUIRED.get(entry.type)
     if required is None:
         report(f"entry type @{entry.type} is not one the book uses; use one of "
-               + ", ".join(f"@{t}" for t in REQUIRED))
+               + ", ".join(f"@{t}" for t in REQUIRED), "book.bib-type")
         required = []
     undated = (
         UNDATED in entry.keywords() and entry.type in ("misc", "online") and entry.has("url")
@@ -359,7 +365,7 @@ def check_entry(entry: BibEntry, path: Path) -> list[Problem]:
         if not url or (parts.path.strip("/") == "" and not parts.query):
             report(f"marked {CHRONOLOGY_ENTRY} but its url is not the page of a day or entry; "
                    "give the address of the page you read (e.g. "
-                   "https://magyarkronologia.hu/1956/10/25-8918)")
+                   "https://magyarkronologia.hu/1956/10/25-8918)", "book.chronology-entry-url")
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
@@ -380,7 +386,8 @@ def check(bib: Path, book: Path) -> list[Problem]:
         if entry.key in first:
             problems.append(Problem(bib, entry.line, f"entry {entry.key}: duplicate key, "
                                     f"first defined at line {first[entry.key].line}; "
-                                    "merge the two entries or rename one"))
+                                    "merge the two entries or rename one",
+                                    "book.duplicate-key"))
             continue
         first[entry.key] = entry
         problems += check_entry(entry, bib)
@@ -392,6 +399,7 @@ def check(bib: Path, book: Path) -> list[Problem]:
                     bib, entry.line,
                     f"entry {entry.key}: same work as {works[work].key} (line "
                     f"{works[work].line}: same title and year); keep one entry and cite its key",
+                    "book.duplicate-work",
                 ))
             else:
                 works[work] = entry
@@ -404,6 +412,7 @@ def check(bib: Path, book: Path) -> list[Problem]:
                 f'"{citation.key}" is a whole web chronology, cited without its day or entry: '
                 "cite the page of the day you read instead, an entry with that page's url and "
                 f"keywords = {{{CHRONOLOGY_ENTRY}, {UNDATED}}} (see CONTRIBUTING.md)",
+                "book.whole-chronology",
             ))
         if citation.key not in first:
             close = difflib.get_close_matches(citation.key, list(first), n=1)
@@ -411,7 +420,7 @@ def check(bib: Path, book: Path) -> list[Problem]:
             problems.append(Problem(
                 citation.path, citation.line,
                 f'unknown citation key "{citation.key}"{hint}: add an entry with this key '
-                f"to {bib.name}, or correct the key",
+                f"to {bib.name}, or correct the key", "book.unknown-key",
             ))
     for key, entry in first.items():
         further = FURTHER_READING in entry.keywords()
@@ -421,11 +430,13 @@ def check(bib: Path, book: Path) -> list[Problem]:
                 f"entry {key}: cited nowhere in {book.name}/; cite it with "
                 f"{{footcite}}`{key}`, remove it, or mark it "
                 f"keywords = {{{FURTHER_READING}}} if it is listed on purpose",
+                "book.unused-entry",
             ))
         elif key in cited and further:
             problems.append(Problem(
                 bib, entry.line,
                 f"entry {key}: marked {FURTHER_READING} but cited; remove '{FURTHER_READING}'",
+                "book.further-reading-cited",
             ))
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.message))
 

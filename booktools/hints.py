@@ -22,64 +22,22 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging as sphinx_logging
 
+from . import codes
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
     from sphinx.application import Sphinx
 
 logger = sphinx_logging.getLogger(__name__)
 
-#: (pattern in Sphinx's message, hint to append).  Keep each hint one sentence.
-HINTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Malformed YAML"),
-     ("the front matter between the two '---' lines at the top of the file must be YAML: "
-      "one 'key: value' per line, quote any value holding ':', '[', '{' or '#', "
-      "or delete the block")),
-    (re.compile(r"duplicate label "),
-     ("labels must be unique in the whole book: rename one of the two '(label)=' lines "
-      "and the {ref} links meant for it")),
-    (re.compile(r"document isn't included in any toctree"),
-     ("add the file's name without '.md' to a {toctree} in book/index.md or in its part "
-      "file (book/part-*.md), or delete the file")),
-    (re.compile(r"undefined label|cross-reference target not found"),
-     ("no '(label)=' line has this name: correct the name, or put the label on the line "
-      "above the heading you mean")),
-    (re.compile(r"local id not found in doc|local file not found"),
-     "the link's target does not exist: link to a label defined above a heading "
-     "((name)= then # Heading) or to a chapter file that exists, e.g. "
-     "[text](05-twenty-third-october.md#twenty-third-october-radio) or {ref}`label`"),
-    (re.compile(r"term not in glossary"),
-     ("add the term to book/data/glossary.csv (it feeds the glossary page), "
-      "or correct its spelling")),
-    (re.compile(r"Unknown interpreted text role"),
-     ("check the role's spelling; chapters use {footcite}, {term}, {index}, {ref}, "
-      "{numref} and {doc}")),
-    (re.compile(r"Unknown directive type"),
-     ("check the directive's spelling; chapters use {footbibliography}, {toctree}, "
-      "{figure}, {note}, {glossary} and the like")),
-    (re.compile(r'"raw" directive disabled|Raw content disabled'),
-     ("raw output is disabled so that a pull request cannot put script into the site: "
-      "write the passage in Markdown")),
-    (re.compile(r'File insertion disabled|Directive "\w+" disabled|'
-                r'"[\w-]+" directive disabled'),
-     ("chapters may not include other files, so that a pull request cannot copy a file "
-      "from the build machine into the book: put the text in the chapter itself")),
-]
-
-
-def hint_for(message: str) -> str | None:
-    """The hint for a Sphinx warning, or ``None`` when it needs none."""
-    for pattern, hint in HINTS:
-        if pattern.search(message):
-            return hint
-    return None
-
-
 class HintFilter(logging.Filter):
     """Append a hint to the warnings that need one; never drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.WARNING:
-            hint = hint_for(record.getMessage())
+            code = ".".join(filter(None, (getattr(record, "type", ""),
+                                          getattr(record, "subtype", ""))))
+            hint = codes.hint_for(code, record.getMessage())
             if hint:
                 tail = f"\n    how to fix: {hint}"
                 record.msg = str(record.msg) + (tail.replace("%", "%%") if record.args else tail)
@@ -125,11 +83,11 @@ def check_unclosed(app: Sphinx, docname: str, source: list[str]) -> None:
             if not _fence_closed(token, lines):
                 what = (f"directive {token.info.split()[0]}" if token.info.startswith("{")
                         else "code block")
-                logger.warning(
+                codes.warn(
+                    logger, "book.unclosed-fence",
                     "%s opened here with '%s' is never closed, so it swallows the rest "
                     "of the file: add a line '%s' where it should end",
-                    what, token.markup, token.markup,
-                    location=(docname, token.map[0] + 1), type="syntax", subtype="unclosed",
+                    what, token.markup, token.markup, location=(docname, token.map[0] + 1),
                 )
         elif token.type == "inline" and token.map:
             for child in token.children or []:
@@ -141,11 +99,11 @@ def check_unclosed(app: Sphinx, docname: str, source: list[str]) -> None:
                     if pos < 0:
                         pos = max(token.content.find(found.group(0)), 0)
                     line = token.map[0] + 1 + token.content.count("\n", 0, pos)
-                    logger.warning(
+                    codes.warn(
+                        logger, "book.unclosed-role",
                         "role {%s} is never closed: end its text with a backtick, "
                         "as in {%s}`text`",
-                        found.group(1), found.group(1),
-                        location=(docname, line), type="syntax", subtype="unclosed",
+                        found.group(1), found.group(1), location=(docname, line),
                     )
 
 

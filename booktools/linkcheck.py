@@ -139,7 +139,7 @@ def internal_problems(root: Path, book: Path, suffixes: Sequence[str],
             problems.append(Problem(where, line, (
                 f'link "{link.target}" in {link.page.relative_to(root)} leads to a missing '
                 f"file ({shown}); correct the path, or add the file"
-            )))
+            ), "book.missing-file"))
             continue
         fragment = unquote(parts.fragment)
         if not fragment or target.is_dir():
@@ -153,7 +153,7 @@ def internal_problems(root: Path, book: Path, suffixes: Sequence[str],
                 f'link "{link.target}" in {link.page.relative_to(root)}: '
                 f'{target.name} has no id "{fragment}"; link to a label the page defines '
                 "(a MyST label (name)= above a heading gives it an id), or fix the fragment"
-            )))
+            ), "book.missing-fragment"))
     return problems
 
 
@@ -198,7 +198,7 @@ def lychee_problems(html_dir: Path, book: Path, *options: str) -> list[Problem]:
             problems.append(Problem(where, line, (
                 f"lychee: {url.replace(prefix, '')}: {error['status']['text']}; "
                 "correct the link or its target"
-            )))
+            ), "book.external-link"))
     return problems
 
 
@@ -230,6 +230,7 @@ def epubcheck(epub: Path) -> list[Problem]:
                 Path(f"{epub}!/{loc.get('path', '')}"), max(loc.get("line", 0), 0),
                 f"epubcheck {message['severity']} {message['ID']}: {message['message']}; "
                 f"{message.get('suggestion') or 'see the EPUB section of conf.py'}",
+                "book.epubcheck",
             ))
     return problems
 
@@ -245,7 +246,7 @@ def check_epub(epub: Path, book: Path = BOOK) -> list[Problem]:
             path = problem.path
             if path.is_relative_to(root):  # name the file inside the EPUB
                 path = Path(f"{epub}!/{path.relative_to(root).as_posix()}")
-            problems.append(Problem(path, problem.line, problem.message))
+            problems.append(Problem(path, problem.line, problem.message, problem.code))
     return problems
 
 
@@ -290,13 +291,14 @@ def check_pdf(pdf: Path, titles: Sequence[str], images: int = 0) -> list[Problem
                     problems.append(Problem(pdf, number, (
                         f"link on page {number} leads to a missing destination {dest!s}; "
                         "a link of the PDF's Typst source (booktools/typst) has no target"
-                    )))
+                    ), "book.pdf-link"))
         with doc.open_outline() as outline:
             entries = list(_outline(outline.root))
     for title, dest in entries:
         if dest is not None and not resolves(dest):
             problems.append(Problem(pdf, 0, f'bookmark "{title}" leads to a missing '
-                                    "destination; check the chapter's heading"))
+                                    "destination; check the chapter's heading",
+                                    "book.pdf-link"))
     # Tolerate numbered bookmarks ("II Part One: ...", "3 Thaw ..."), as some typesetters write.
     marks = {_fold(title) for title, _ in entries}
     marks |= {_fold(re.sub(r"^(?:[IVXLC]+|\d+(?:\.\d+)*)\s+", "", title)) for title, _ in entries}
@@ -305,13 +307,13 @@ def check_pdf(pdf: Path, titles: Sequence[str], images: int = 0) -> list[Problem
             problems.append(Problem(pdf, 0, (
                 f'the PDF outline (bookmarks) has no entry for chapter "{title}"; '
                 "is the chapter in a toctree, with a '# ' title?"
-            )))
+            ), "book.pdf-link"))
     found = _pdf_images(pdf)
     if found < images:
         problems.append(Problem(pdf, 0, (
             f"the chapters name {images} image(s) but the PDF holds {found}; "
             "an image did not reach the PDF (see _build/.work/pdf/typst-warnings.log)"
-        )))
+        ), "book.pdf-images"))
     return problems
 
 
@@ -402,7 +404,7 @@ def check_sources(book: Path = BOOK) -> list[Problem]:
             problems.append(Problem(path, line, (
                 f'image "{src}" not found (looked for {target.relative_to(book.parent)}); '
                 "add the file, or correct the path (relative to the chapter)"
-            )))
+            ), "book.missing-image"))
     return problems
 
 

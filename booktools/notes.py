@@ -35,6 +35,8 @@ from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.roles import CitationRef
 from sphinxcontrib.bibtex.transforms import node_text_transform
 
+from . import codes
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinxcontrib.bibtex.domain import BibtexDomain
@@ -60,13 +62,12 @@ class NoteCiteRole(SphinxRole):
         try:
             targets = list(parse_citation_targets(self.text))
         except ValueError:
-            logger.warning(
+            codes.warn(
+                logger, "book.citation-syntax",
                 "malformed citation %r: write {footcite}`key`, "
                 "{footcite}`key{page}` or {footcite}`key1,key2`",
                 self.text,
                 location=self.exact_location(),
-                type="bibtex",
-                subtype="malformed",
             )
             return [], []
         seen: set[str] = env.temp_data.setdefault(SEEN, set())  # type: ignore[assignment]
@@ -77,14 +78,13 @@ class NoteCiteRole(SphinxRole):
             if entry is None:
                 close = difflib.get_close_matches(target.key, list(entries), n=1)
                 hint = f' (did you mean "{close[0]}"?)' if close else ""
-                logger.warning(
+                codes.warn(
+                    logger, "book.unknown-key",
                     'unknown citation key "%s"%s: add an entry with this key to '
                     "references.bib, or correct the key",
                     target.key,
                     hint,
                     location=self.exact_location(),
-                    type="bibtex",
-                    subtype="key_not_found",
                 )
                 continue
             pieces.append(

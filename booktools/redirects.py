@@ -17,6 +17,8 @@ import sphinx_reredirects
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from . import codes
+
 TEMPLATE = Path(__file__).resolve().parent / "redirect.html"
 logger = logging.getLogger(__name__)
 
@@ -26,8 +28,9 @@ def write_redirects(app: Sphinx) -> list[Any]:
         return []
     clash = [old for old in app.config.redirects if old in app.env.found_docs]
     for old in clash:
-        logger.warning("conf.py: 'redirects' sends %r elsewhere, but book/%s.md exists: remove "
-                       "the redirect or the page", old, old, type="booktools", subtype="redirect")
+        codes.warn(logger, "book.redirect-shadowed",
+                   "conf.py: 'redirects' sends %r elsewhere, but book/%s.md exists: remove "
+                   "the redirect or the page", old, old)
     return list(sphinx_reredirects.init(app) or []) if not clash else []
 
 

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util import logging
 
+from . import codes
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -86,8 +88,8 @@ def _location(node: nodes.Node, extra_newlines: int = 0) -> str | nodes.Node:
     return f"{block.source}:{block.line + breaks}"
 
 
-def _warn(message: str, location: str | nodes.Node, subtype: str, *args: Any) -> None:
-    logger.warning(message, *args, location=location, type="safety", subtype=subtype)
+def _warn(message: str, location: str | nodes.Node, code: str, *args: Any) -> None:
+    codes.warn(logger, code, message, *args, location=location)
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
@@ -98,14 +100,15 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             continue
         _warn('raw HTML is not allowed in a chapter (found "%s"): write it in Markdown '
               "(a MyST role or directive such as {note} or {figure} does most things), "
-              "or propose an extension in an issue", _location(raw), "html", _excerpt(raw.astext()))
+              "or propose an extension in an issue", _location(raw), "book.unsafe-html",
+              _excerpt(raw.astext()))
         raw.parent.remove(raw)
     for node in list(doctree.findall(nodes.reference)):
         uri = node.get("refuri", "")
         if UNSAFE_SCHEME.match(uri):
             scheme = UNSAFE_SCHEME.match(uri).group(1).lower()  # type: ignore[union-attr]
             _warn('link target "%s" uses the unsafe "%s:" scheme: link to an https:// '
-                  "address or a page of the book instead", _location(node), "url",
+                  "address or a page of the book instead", _location(node), "book.unsafe-url",
                   _excerpt(uri), scheme)
             node["refuri"] = "#"
     for node in list(doctree.findall(nodes.image)):
@@ -113,7 +116,8 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         if UNSAFE_SCHEME.match(uri):
             scheme = UNSAFE_SCHEME.match(uri).group(1).lower()  # type: ignore[union-attr]
             _warn('image "%s" uses the unsafe "%s:" scheme: save the image as a file '
-                  "under book/ and give its path", _location(node), "url", _excerpt(uri), scheme)
+                  "under book/ and give its path", _location(node), "book.unsafe-url",
+                  _excerpt(uri), scheme)
             node["uri"] = ""
     for text in list(doctree.findall(nodes.Text)):
         if _in_code(text):
@@ -121,8 +125,9 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         for found in REFUSED_LINK.finditer(text.astext()):
             where = _location(text, text.astext().count("\n", 0, found.start()))
             _warn('link to "%s" uses the unsafe "%s:" scheme (it was left as plain text): '
-                  "link to an https:// address or a page of the book instead", where, "url",
-                  _excerpt(text.astext()[found.start(1):].split()[0]), found.group(1).lower())
+                  "link to an https:// address or a page of the book instead", where,
+                  "book.unsafe-url", _excerpt(text.astext()[found.start(1):].split()[0]),
+                  found.group(1).lower())
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -52,23 +52,21 @@ def test_pdf_links_resolve_and_outline_has_every_chapter(pdf_path):
 
 # -- fixture books: the exact message a contributor sees ------------------------------
 
-def test_fixture_dangling_cross_reference_fails_the_build_with_file_and_line(tmp_path):
-    project = make_project(tmp_path, "dangling-cross-reference")
-    proc = run(project, "booktools.build", "html")
+def test_fixture_dangling_cross_reference_fails_the_build_with_file_and_line(fault_build):
+    _, proc = fault_build("dangling-cross-reference")
     assert proc.returncode == 1
     output = proc.stdout + proc.stderr
     assert "book/01-chapter.md:4: WARNING: undefined label: 'the-councils'" in output
 
 
-def test_fixture_broken_fragment_fails_the_build_with_file_line_and_fix(tmp_path):
+def test_fixture_broken_fragment_fails_the_build_with_file_line_and_fix(fault_build):
     """A link to a fragment that does not exist is caught before any edition is published.
 
     Raw HTML links are refused (booktools.safety), so a contributor's broken fragment is a
     Markdown link, which MyST resolves at build time; the link checkers below prove, on
     planted faults, that a broken fragment in a built edition is caught as well.
     """
-    project = make_project(tmp_path, "broken-fragment")
-    build = run(project, "booktools.build", "html")
+    _, build = fault_build("broken-fragment")
     assert build.returncode == 1
     lines = [ln for ln in build.stderr.splitlines() if "WARNING" in ln]
     assert len(lines) == 1, build.stderr  # line 8 links to a label that exists
@@ -77,16 +75,16 @@ def test_fixture_broken_fragment_fails_the_build_with_file_line_and_fix(tmp_path
     assert "how to fix: the link's target does not exist" in build.stderr
 
 
-def test_fixture_missing_image_is_named_before_the_build(tmp_path):
+def test_fixture_missing_image_is_named_before_the_build(tmp_path, fault_build):
     project = make_project(tmp_path, "missing-image")
     proc = run(project, "booktools.linkcheck", "sources")
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
         ('book/01-chapter.md:5: image "images/kossuth-square.png" not found (looked for '
         "book/images/kossuth-square.png); add the file, or correct the path (relative to "
-        "the chapter)")
+        "the chapter) [book.missing-image]")
     ]
-    build = run(project, "booktools.build", "html")
+    _, build = fault_build("missing-image")
     assert build.returncode == 1
     assert "book/01-chapter.md:5: WARNING: image file not readable" in build.stderr
 
@@ -149,11 +147,11 @@ def test_pdf_check_catches_missing_destination_and_bookmark(tmp_path):
                       tmp_path)
     assert messages == [
         ("book.pdf:1: link on page 1 leads to a missing destination chapter.9; a link "
-        "of the PDF's Typst source (booktools/typst) has no target"),
+        "of the PDF's Typst source (booktools/typst) has no target [book.pdf-link]"),
         ('book.pdf:0: the PDF outline (bookmarks) has no entry for chapter "Legacy"; is the '
-        "chapter in a toctree, with a '# ' title?"),
+        "chapter in a toctree, with a '# ' title? [book.pdf-link]"),
         ("book.pdf:0: the chapters name 1 image(s) but the PDF holds 0; an image did not "
-        "reach the PDF (see _build/.work/pdf/typst-warnings.log)"),
+        "reach the PDF (see _build/.work/pdf/typst-warnings.log) [book.pdf-images]"),
     ]
 
 

@@ -67,7 +67,7 @@ def test_fixture_unknown_citation_key():
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
         ('01-chapter.md:4: unknown citation key "lomax1976hungry" (did you mean '
-        '"lomax1976hungary"?): add an entry with this key to references.bib, or correct the key')
+        '"lomax1976hungary"?): add an entry with this key to references.bib, or correct the key [book.unknown-key]')
     ]
 
 
@@ -77,7 +77,7 @@ def test_fixture_unused_entry():
     assert proc.stdout.splitlines() == [
         ("references.bib:9: entry kenez2006hungary: cited nowhere in unused-entry/; cite it "
         "with {footcite}`kenez2006hungary`, remove it, or mark it "
-        "keywords = {further-reading} if it is listed on purpose")
+        "keywords = {further-reading} if it is listed on purpose [book.unused-entry]")
     ]
 
 
@@ -87,7 +87,7 @@ def test_fixture_entry_missing_a_year():
     assert proc.stdout.splitlines() == [
         ("references.bib:1: entry lomax1976hungary: missing required field year; add "
         "year = {YYYY} from the work itself; a web page that states no date may instead "
-        "be @misc with url and keywords = {undated}")
+        "be @misc with url and keywords = {undated} [book.bib-field]")
     ]
 
 
@@ -97,7 +97,7 @@ def test_fixture_bad_isbn_checksum():
     assert proc.stdout.splitlines() == [
         ('references.bib:1: entry kenez2006hungary: ISBN "978-0-521-85766-7" has a wrong '
         "checksum or length; copy the ISBN again from the book's copyright page, or "
-        "remove the isbn field")
+        "remove the isbn field [book.bib-field]")
     ]
 
 
@@ -118,7 +118,7 @@ def test_duplicate_key_names_both_lines(tmp_path):
     bib = BOOK_ENTRY.format(key="lomax1976hungary", extra="") * 2
     messages = problems_in(tmp_path, bib, cite("lomax1976hungary"))
     assert messages == [("references.bib:7: entry lomax1976hungary: duplicate key, first "
-                        "defined at line 1; merge the two entries or rename one")]
+                        "defined at line 1; merge the two entries or rename one [book.duplicate-key]")]
 
 
 def test_same_work_under_two_keys(tmp_path):
@@ -127,7 +127,7 @@ def test_same_work_under_two_keys(tmp_path):
     messages = problems_in(tmp_path, bib, cite("lomax1976hungary", "lomax1976councils"))
     assert messages == [("references.bib:7: entry lomax1976councils: same work as "
                         "lomax1976hungary (line 1: same title and year); keep one entry "
-                        "and cite its key")]
+                        "and cite its key [book.duplicate-work]")]
 
 
 def test_article_required_fields(tmp_path):
@@ -197,7 +197,7 @@ def test_citations_found_in_directives_and_ignored_in_code(tmp_path):
                "``{footcite}`ghost1999inline` ``.\n")
     messages = problems_in(tmp_path, "", chapter)
     assert messages == [('01-chapter.md:4: unknown citation key "ghost1999note": add an entry '
-                        "with this key to references.bib, or correct the key")]
+                        "with this key to references.bib, or correct the key [book.unknown-key]")]
 
 
 def test_syntax_error_is_named_with_its_line(tmp_path):

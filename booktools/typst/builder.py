@@ -34,7 +34,7 @@ from sphinx.util.console import darkgreen
 from sphinx.util.docutils import new_document
 from sphinx.util.nodes import inline_all_toctrees
 
-from .. import meta
+from .. import codes, meta
 from .translator import Source, TypstTranslator, string
 
 logger = logging.getLogger(__name__)
@@ -270,10 +270,7 @@ class TypstPDFBuilder(Builder):
         message = (f"Typst {what}: {getattr(err, 'message', err)}{hints}\n"
                    f"  (generated file: {self.main}; the chapter text at this line is the "
                    "likely cause: check its markup, or report the line in an issue)")
-        if error:
-            logger.error(message, location=where, type="typst", subtype="compile")
-        else:
-            logger.warning(message, location=where, type="typst", subtype="compile")
+        codes.warn(logger, "book.pdf-compile", message, location=where, error=error)
 
     def source_of(self, typst_line: int) -> tuple[str, int] | None:
         head, starts = self.line_map

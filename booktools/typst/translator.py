@@ -19,6 +19,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
+from .. import codes
 from . import index as bookindex
 
 if TYPE_CHECKING:
@@ -144,9 +145,9 @@ class TypstTranslator(nodes.NodeVisitor):
         return "".join(p for p in self.body if isinstance(p, str))
 
     def unknown_visit(self, node: nodes.Node) -> None:
-        logger.warning("the PDF edition cannot typeset a %s node yet: its text is printed "
-                       "as it is", type(node).__name__, location=node,
-                       type="typst", subtype="node")
+        codes.warn(logger, "book.pdf-unsupported",
+                   "the PDF edition cannot typeset a %s node yet: its text is printed "
+                   "as it is", type(node).__name__, location=node)
         self.add(escape(node.astext()))
         raise nodes.SkipNode
 
@@ -656,9 +657,9 @@ class TypstTranslator(nodes.NodeVisitor):
         path = self.builder.image_path(uri)
         alt = node.get("alt") or ""
         if not alt:
-            logger.warning("image %s has no alt text: give the figure an :alt: option, "
-                           "which screen readers of the PDF read out", uri, location=node,
-                           type="typst", subtype="alt")
+            codes.warn(logger, "book.pdf-no-alt",
+                       "image %s has no alt text: give the figure an :alt: option, "
+                       "which screen readers of the PDF read out", uri, location=node)
         width = _length(node.get("width")) or "100%"
         block = node
         while block is not None and not (block.source and block.line):
