@@ -147,6 +147,42 @@ def run_build(project: Path, *editions: str) -> subprocess.CompletedProcess[str]
     )
 
 
+#: Fixture book -> (its project, the HTML build's result): each fault fixture is built
+#: once per test session, however many tests read its verdict (see fault_build).
+_FAULT_BUILDS: dict[str, tuple[Path, subprocess.CompletedProcess[str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def fault_build(tmp_path_factory: pytest.TempPathFactory):
+    """``fault_build(name)``: the fixture book *name* built as HTML, over a planted last
+    good edition, once per session; returns (project, completed process).  Tests that
+    edit the project after the build make their own with make_project."""
+    def get(name: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+        if name not in _FAULT_BUILDS:
+            project = make_project(tmp_path_factory.mktemp(name), name)
+            plant_last_good_html(project)
+            _FAULT_BUILDS[name] = (project, run_build(project, "html"))
+        return _FAULT_BUILDS[name]
+    return get
+
+
+#: One warning's first line: where, the level, the message, and the code Sphinx appends.
+WARNING_LINE = re.compile(
+    r"^(?P<where>\S+?): (?P<level>WARNING|ERROR|CRITICAL): (?P<message>.*?)"
+    r"(?: \[(?P<code>[\w.-]+)\])?$")
+
+
+def warnings_of(project: Path, output: str) -> list[str]:
+    """Every warning of a build's output as 'file:line: [code]', paths relative to *project*."""
+    found = []
+    for line in re.sub(r"\x1b\[[0-9;]*m", "", output).splitlines():
+        match = WARNING_LINE.match(line)
+        if match:
+            where = match["where"].replace(f"{project}/", "")
+            found.append(f"{where}: [{match['code'] or 'no code'}]")
+    return found
+
+
 def conf_redirects() -> dict[str, str]:
     """conf.py's ``redirects``: old page name -> new page (booktools.redirects)."""
     import ast

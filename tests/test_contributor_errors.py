@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_project, plant_last_good_html, run_build
+from conftest import FIXTURES, make_project, plant_last_good_html, run_build, warnings_of
 
 # fixture -> (where, what Sphinx or booktools says, how to fix it)
 CASES = {
@@ -37,13 +37,32 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("fixture", sorted(CASES))
-def test_fault_fails_with_file_line_and_fix(tmp_path: Path, fixture: str) -> None:
-    where, what, fix = CASES[fixture]
-    project = make_project(tmp_path, fixture)
-    good = plant_last_good_html(project)
+#: Every fixture book (a folder under tests/fixtures/); each has its golden list beside it.
+FIXTURE_BOOKS = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir())
 
-    proc = run_build(project, "html")
+
+@pytest.mark.parametrize("fixture", FIXTURE_BOOKS)
+def test_fixture_gives_exactly_its_golden_warnings(fault_build, fixture: str) -> None:
+    """Not only the expected warning: every warning, with its file, line and code.
+
+    The list is ``tests/fixtures/<fixture>.warnings``; an empty list means the HTML
+    build must pass (a fault of references.bib is the references check's, not the build's).
+    """
+    golden = FIXTURES / f"{fixture}.warnings"
+    assert golden.is_file(), f"tests/fixtures/{fixture}.warnings is missing: list the warnings"
+    expected = sorted(line for line in golden.read_text(encoding="utf-8").splitlines()
+                      if line.strip() and not line.startswith("#"))
+    project, proc = fault_build(fixture)
+    output = proc.stdout + proc.stderr
+    assert sorted(warnings_of(project, output)) == expected, output[-3000:]
+    assert (proc.returncode != 0) == bool(expected), output[-3000:]
+
+
+@pytest.mark.parametrize("fixture", sorted(CASES))
+def test_fault_fails_with_file_line_and_fix(fault_build, fixture: str) -> None:
+    where, what, fix = CASES[fixture]
+    project, proc = fault_build(fixture)
+    good = project / "_build" / "html" / "index.html"
 
     assert proc.returncode != 0, f"{fixture} built without error"
     output = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)

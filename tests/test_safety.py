@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import conf_redirects, make_project, plant_last_good_html, run_build
+from conftest import conf_redirects
 
 # fixture -> [(file:line, words of the message)], every one of which must be printed.
 CASES = {
@@ -75,11 +75,9 @@ def warning_lines(output: str) -> list[str]:
 
 
 @pytest.mark.parametrize("fixture", sorted(CASES))
-def test_unsafe_construct_is_rejected_with_file_line_and_fix(tmp_path: Path, fixture: str) -> None:
-    project = make_project(tmp_path, fixture)
-    good = plant_last_good_html(project)
-
-    proc = run_build(project, "html")
+def test_unsafe_construct_is_rejected_with_file_line_and_fix(fault_build, fixture: str) -> None:
+    project, proc = fault_build(fixture)
+    good = project / "_build" / "html" / "index.html"
 
     assert proc.returncode != 0, f"{fixture} built without error"
     output = proc.stdout + proc.stderr
@@ -97,10 +95,9 @@ def test_unsafe_construct_is_rejected_with_file_line_and_fix(tmp_path: Path, fix
         assert leak not in article, f"{fixture}: {leak!r} reached the page"
 
 
-def test_safe_look_alikes_build(tmp_path: Path) -> None:
+def test_safe_look_alikes_build(fault_build) -> None:
     """Code showing HTML or javascript:, https links and the word 'data:' are fine."""
-    project = make_project(tmp_path, "safe-lookalikes")
-    proc = run_build(project, "html")
+    project, proc = fault_build("safe-lookalikes")
     assert proc.returncode == 0, "\n".join(warning_lines(proc.stdout + proc.stderr))
     page = (project / "_build" / "html" / "01-chapter.html").read_text()
     assert 'href="https://www.rev.hu/"' in page
