@@ -16,9 +16,12 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import bookdata
+from . import bookdata, codes
+
+logger = logging.getLogger(__name__)
 
 
 def cite(row: bookdata.Row) -> str:
@@ -54,7 +57,9 @@ class DataDirective(SphinxDirective):
         try:
             lines = self.markdown()
         except bookdata.DataError as err:
-            raise self.error(str(err)) from None
+            # Logged as Sphinx logs its own errors, so the code is printed once.
+            codes.warn(logger, err.code, err.message, location=self.get_location(), error=True)
+            return []
         container = nodes.container()
         self.state.nested_parse(StringList(lines, source=self.get_source_info()[0]),
                                 self.content_offset, container)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import codes
 from .errors import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,13 @@ CHART_SPAN = (dt.date(1956, 10, 23), dt.date(1956, 11, 14))
 
 
 class DataError(SourceError, ValueError):
-    """A data file is malformed; the message names file, line and the fix."""
+    """A data file is malformed; the message names file, line and the fix, then its code:
+    ``book.data-file`` (the file itself: missing, header, field count) or
+    ``book.data-value`` (a value in a row)."""
+
+    def __init__(self, message: str, code: str = "book.data-value") -> None:
+        super().__init__(f"{message} [{codes.check(code)}]")
+        self.message, self.code = message, code
 
 
 @dataclass(frozen=True)
@@ -88,17 +95,18 @@ def bib_keys(bibfile: Path = BIBFILE) -> frozenset[str]:
 def read_rows(path: Path, columns: list[str]) -> list[Row]:
     """Rows of a CSV file whose header must be exactly *columns*."""
     if not path.exists():
-        raise DataError(f"{path}: missing; it must exist with the columns {', '.join(columns)}")
+        raise DataError(f"{path}: missing; it must exist with the columns {', '.join(columns)}",
+                        "book.data-file")
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = next(reader)
         except StopIteration:
             raise DataError(f"{path}:1: empty file; the first line must be the header "
-                            f"{','.join(columns)}") from None
+                            f"{','.join(columns)}", "book.data-file") from None
         if header != columns:
             raise DataError(f"{path}:1: header is {','.join(header)!r}; it must be "
-                            f"{','.join(columns)!r} (see book/data/README.md)")
+                            f"{','.join(columns)!r} (see book/data/README.md)", "book.data-file")
         rows = []
         for record in reader:
             line = reader.line_num
@@ -106,7 +114,8 @@ def read_rows(path: Path, columns: list[str]) -> list[Row]:
                 continue
             if len(record) != len(columns):
                 raise DataError(f"{path}:{line}: {len(record)} fields, expected {len(columns)} "
-                                f"({','.join(columns)}); quote any field that holds a comma")
+                                f"({','.join(columns)}); quote any field that holds a comma",
+                                "book.data-file")
             values = (c.strip() for c in record)
             rows.append(Row(path, line, dict(zip(columns, values, strict=True))))
     return rows

@@ -84,6 +84,15 @@ CODES_LIST: tuple[Code, ...] = (
     _book("pdf-compile", "booktools",
           "Typst rejected the PDF's source or warned about it",
           "the message names the Typst line; a fault in a chapter is named by its file"),
+    _book("data-file", "booktools",
+          "a data file under book/data/ is missing, or its header or a row's number of "
+          "fields is wrong",
+          "the message names the columns it needs; quote a field that holds a comma "
+          "(book/data/README.md describes each file)"),
+    _book("data-value", "booktools",
+          "a value in a data file is not valid: a date, a year, a coordinate, a citation key, "
+          "an empty required column",
+          "the message names the row's line and the form the value needs"),
     # -- The references check (python -m booktools.bibcheck) -----------------------------
     _book("bib-syntax", "references check",
           "references.bib cannot be parsed from this line on",

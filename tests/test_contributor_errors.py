@@ -114,6 +114,7 @@ def test_a_data_file_fault_ends_in_a_message_not_a_traceback(tmp_path: Path, nam
     assert "Traceback" not in output, output[-3000:]
     hits = [ln for ln in output.splitlines() if f"book/data/{name}:{line}:" in ln]
     assert hits and any(fix in ln for ln in hits), f"no {name}:{line} with {fix!r}:\n{output[-2000:]}"
+    assert any(ln.endswith("[book.data-value]") for ln in hits), hits
     assert good.read_text() == "last good edition"
 
 
