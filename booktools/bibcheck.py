@@ -163,7 +163,7 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[Problem]]:
                                 "starts an entry, even in a % comment)", "book.bib-syntax"))
         raise _StopScan from error
 
-    scanner.handle_error = syntax_error  # type: ignore[method-assign]
+    scanner.handle_error = syntax_error
     entries: list[BibEntry] = []
     commands = iter(scanner)
     while True:

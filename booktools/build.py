@@ -76,8 +76,8 @@ def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Pa
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, BookError):  # raised by a booktools extension
             raise BuildError(str(cause)) from None
-        if getattr(exc, "orig_exc", None) is not None and not isinstance(
-                exc.orig_exc, (BookError, SphinxError)):
+        orig = getattr(exc, "orig_exc", None)  # ExtensionError's cause
+        if orig is not None and not isinstance(orig, (BookError, SphinxError)):
             raise  # a bug in an extension's code: main() reports it as one
         raise BuildError(f"{exc.category}: {exc}") from None
 

@@ -57,7 +57,9 @@ STEPS: list[tuple[str, str, Callable[[], list[str]]]] = [
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ["SOURCE_DATE_EPOCH"] = build.source_date_epoch()
     started = time.perf_counter()
-    passed, failed, took = [], [], []
+    passed: list[str] = []
+    failed: list[str] = []
+    took: list[str] = []
     for number, (name, what, run) in enumerate(STEPS, 1):
         print(f"[check] {number}/{len(STEPS)} {name}: {what}", flush=True)
         if name == "links" and "html" in failed:

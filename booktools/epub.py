@@ -75,7 +75,7 @@ class BookEpubTranslator(HTML5Translator):
                 )
                 break
 
-    def visit_footnote(self, node: nodes.Element) -> None:
+    def visit_footnote(self, node: nodes.footnote) -> None:
         super().visit_footnote(node)
         self.body[-1] = self.body[-1].replace(
             'role="doc-footnote"', 'epub:type="footnote" role="doc-footnote"', 1
@@ -95,7 +95,9 @@ class BookEpubTranslator(HTML5Translator):
 class BookEpubBuilder(Epub3Builder):
     """Sphinx's EPUB 3 builder with full metadata, landmarks and a reproducible zip."""
 
-    template_dir = HERE / "epub_templates"
+    # Sphinx types it as its private _StrPath (a Path that also acts as a str); it is only
+    # joined with "/", which a Path does.
+    template_dir = HERE / "epub_templates"  # type: ignore[assignment]
 
     def init(self) -> None:
         super().init()

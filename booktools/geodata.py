@@ -21,6 +21,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "book" / "data"
@@ -83,7 +84,7 @@ def rounded(points: list[tuple[float, float]], digits: int = DIGITS) -> list[lis
 def outline(topo: dict) -> dict:
     """A GeoJSON FeatureCollection of the countries in COUNTRIES, polygons near FRAME."""
     arcs = decode_arcs(topo)
-    features = []
+    features: list[dict[str, Any]] = []
     for geom in topo["objects"]["countries"]["geometries"]:
         name = COUNTRIES.get(str(geom.get("id")))
         if not name:
@@ -138,7 +139,7 @@ def rivers(folder: Path) -> dict:
 
     data = (folder / "rivers_f.dat").read_bytes()
     x0, y0, x1, y1 = RIVER_FRAME
-    features = []
+    features: list[dict[str, Any]] = []
     for line in (folder / "riversmeta_f.dat").read_text(encoding="ascii").splitlines():
         fields = line.split()
         south, north = float(fields[3]), float(fields[4])

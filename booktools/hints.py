@@ -77,7 +77,8 @@ def check_unclosed(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     text = source[0]
     lines = text.splitlines()
-    parser = create_md_parser(app.env.myst_config, SphinxRenderer)
+    # myst_parser sets env.myst_config in its own handler (myst_parser/sphinx_ext/main.py).
+    parser = create_md_parser(app.env.myst_config, SphinxRenderer)  # type: ignore[attr-defined]
     for token in parser.parse(text, {}):
         if token.type in ("fence", "colon_fence") and token.map:
             if not _fence_closed(token, lines):

@@ -106,7 +106,7 @@ def visit_hungarian_html(self: HTML5Translator, node: hungarian) -> None:
     attrs = {"lang": "hu"}
     if self.builder.name == "epub":
         attrs["xml:lang"] = "hu"
-    self.body.append(self.starttag(node, "span", "", **attrs))
+    self.body.append(self.starttag(node, "span", "", False, **attrs))
 
 
 def depart_hungarian_html(self: HTML5Translator, node: hungarian) -> None:

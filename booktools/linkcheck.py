@@ -42,6 +42,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .bibcheck import LITERAL_DIRECTIVES, Problem
@@ -104,13 +105,13 @@ def page_links(page: Path) -> tuple[list[Link], set[str]]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(page.read_bytes(), "html.parser")
-    ids = {tag["id"] for tag in soup.find_all(id=True)}
-    ids |= {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+    ids = {str(tag["id"]) for tag in soup.find_all(id=True)}
+    ids |= {str(tag["name"]) for tag in soup.find_all("a", attrs={"name": True})}
     links = []
     for tag in soup.find_all(list(LINK_ATTRS)):
         value = tag.get(LINK_ATTRS[tag.name]) or tag.get("xlink:href")
         if value:
-            links.append(Link(page, tag.sourceline or 0, value.strip()))
+            links.append(Link(page, tag.sourceline or 0, str(value).strip()))
     return links, ids
 
 
@@ -271,7 +272,7 @@ def check_pdf(pdf: Path, titles: Sequence[str], images: int = 0) -> list[Problem
             names |= {str(k).lstrip("/") for k in root.Dests}
         pages = {page.obj.objgen for page in doc.pages}
 
-        def resolves(dest: object) -> bool:
+        def resolves(dest: Any) -> bool:
             if isinstance(dest, pikepdf.Dictionary):  # an action
                 if dest.get("/S") != "/GoTo":
                     return True  # URI and other actions: external, make linkcheck
@@ -294,8 +295,8 @@ def check_pdf(pdf: Path, titles: Sequence[str], images: int = 0) -> list[Problem
                     ), "book.pdf-link"))
         with doc.open_outline() as outline:
             entries = list(_outline(outline.root))
-    for title, dest in entries:
-        if dest is not None and not resolves(dest):
+    for title, mark in entries:
+        if mark is not None and not resolves(mark):
             problems.append(Problem(pdf, 0, f'bookmark "{title}" leads to a missing '
                                     "destination; check the chapter's heading",
                                     "book.pdf-link"))
@@ -334,7 +335,7 @@ def _pdf_images(pdf: Path) -> int:
     figures = 0
     with pikepdf.open(pdf) as doc:
         for page in doc.pages:
-            xobjects = page.resources.get("/XObject", {})
+            xobjects: Any = page.resources.get("/XObject", {})
             for _, xobject in xobjects.items():
                 if xobject.get("/Subtype") in (pikepdf.Name.Image, pikepdf.Name.Form):
                     seen.add(xobject.objgen)

@@ -79,7 +79,7 @@ def make_template(html: str, own_href: str,
     for tag in soup.find_all(class_="current"):
         classes = [c for c in tag["class"] if c not in {"current", "active"}]
         if classes:
-            tag["class"] = classes
+            tag["class"] = " ".join(classes)
         else:
             del tag["class"]
         if tag.name == "a" and tag.get("href") == "#":
@@ -98,14 +98,16 @@ def make_template(html: str, own_href: str,
         chain = [i]
         for parent in tag.parents:
             if parent.name in {"li", "ul"} and parent.has_attr(SLOT):
-                chain.append(int(parent[SLOT]))
+                chain.append(int(str(parent[SLOT])))
             if parent.name == "li":
                 details = parent.find("details", recursive=False)
                 if details is not None and details.find("ul") is not None:
-                    chain.append(int(details[SLOT]))
-        chains[tag["href"]] = chain
+                    chain.append(int(str(details[SLOT])))
+        chains[str(tag["href"])] = chain
     text = str(soup)
-    pieces, plain, marked = [], [], []
+    pieces: list[str] = []
+    plain: list[str] = []
+    marked: list[str] = []
     last = 0
     for m in _TAG.finditer(text):
         name, attrs = m.group(1), m.group(2) + m.group(4)
@@ -165,10 +167,10 @@ def shared(app: Sphinx, pagename: str, generate: Callable[..., Any],
                             "%s: rendering it for every page", pagename)
             templates[key] = template if ok else None
             return Markup(theirs)
-        template = templates[key]
-        if template is None:
+        cached = templates[key]
+        if cached is None:
             return Markup(finish(str(generate(*args, **kwargs))))
-        return Markup(template.render(own_href))
+        return Markup(cached.render(own_href))
 
     return generate_html
 
@@ -210,8 +212,8 @@ def share_sphinx_toctree(app: Sphinx, pagename: str, templatename: str,
                             pagename)
             templates[key] = template if ok else None
             return theirs
-        template = templates[key]
-        return toctree(**kwargs) if template is None else template.render(own_href)
+        cached = templates[key]
+        return toctree(**kwargs) if cached is None else cached.render(own_href)
 
     context["toctree"] = shared_toctree
 

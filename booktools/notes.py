@@ -119,7 +119,8 @@ class NoteCiteRole(SphinxRole):
         docname, lineno = self.env.docname, self.lineno
         # MyST hands roles a reST-style rawtext (":footcite:`key`"); search for the text.
         needle = f"`{self.text}`"
-        seen = self.env.temp_data.setdefault("booktools_role_uses", {})
+        seen = cast("dict[tuple[int, str], int]",
+                    self.env.temp_data.setdefault("booktools_role_uses", {}))
         nth = seen[(lineno, needle)] = seen.get((lineno, needle), 0) + 1
         try:
             lines = self.env.doc2path(docname).read_text(encoding="utf-8").splitlines()
@@ -153,11 +154,11 @@ class NoteCiteRole(SphinxRole):
         node_text_transform(footnote)
         # Collected where sphinxcontrib-bibtex collects its notes: the next
         # footbibliography directive in the document places them.
-        bibliography = env.temp_data.setdefault(
+        bibliography = cast("docutils.nodes.container", env.temp_data.setdefault(
             "bibtex_foot_bibliography", docutils.nodes.container()
-        )
+        ))
         bibliography += footnote
-        env.temp_data.setdefault("bibtex_foot_new_refs", set()).update(keys)
+        cast("set[str]", env.temp_data.setdefault("bibtex_foot_new_refs", set())).update(keys)
         ref = docutils.nodes.footnote_reference(f"[#{name}]_", refname=name, auto=1)
         document.note_autofootnote_ref(ref)
         document.note_footnote_ref(ref)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 from . import bookdata
 from .figures import ACCENT, INK, RC, _pyplot, _save, _text_offset, draw_outline
@@ -148,8 +149,8 @@ def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) 
     moves = bookdata.movements(data)
     placed = {r["name"]: r for r in bookdata.places(data) if r["lat"]}
     x0, y0, x1, y1 = 17.7, 46.55, 20.7, 47.95  # central Hungary, around the capital
-    early = {"linestyle": (0, (4, 2)), "color": "#6a6a6a"}
-    late = {"linestyle": "-", "color": ACCENT}
+    early: dict[str, Any] = {"linestyle": (0, (4, 2)), "color": "#6a6a6a"}
+    late: dict[str, Any] = {"linestyle": "-", "color": ACCENT}
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(4.6, 3.2))
         ax.set_position((0, 0, 1, 1))

@@ -111,14 +111,14 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                   "address or a page of the book instead", _location(node), "book.unsafe-url",
                   _excerpt(uri), scheme)
             node["refuri"] = "#"
-    for node in list(doctree.findall(nodes.image)):
-        uri = node.get("uri", "")
+    for image in list(doctree.findall(nodes.image)):
+        uri = image.get("uri", "")
         if UNSAFE_SCHEME.match(uri):
             scheme = UNSAFE_SCHEME.match(uri).group(1).lower()  # type: ignore[union-attr]
             _warn('image "%s" uses the unsafe "%s:" scheme: save the image as a file '
-                  "under book/ and give its path", _location(node), "book.unsafe-url",
+                  "under book/ and give its path", _location(image), "book.unsafe-url",
                   _excerpt(uri), scheme)
-            node["uri"] = ""
+            image["uri"] = ""
     for text in list(doctree.findall(nodes.Text)):
         if _in_code(text):
             continue

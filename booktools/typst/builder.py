@@ -22,7 +22,7 @@ import shutil
 import time
 from collections.abc import Iterable, Set
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.frontend import get_default_settings
@@ -37,12 +37,15 @@ from sphinx.util.nodes import inline_all_toctrees
 from .. import codes, meta
 from .translator import Source, TypstTranslator, string
 
+if TYPE_CHECKING:
+    from typst import PDFStandard
+
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "book.typ"
 #: The standards the PDF declares; Typst's exporter refuses a file that breaks one.
-PDF_STANDARDS = ["a-2a", "ua-1"]
+PDF_STANDARDS: list[PDFStandard] = ["a-2a", "ua-1"]
 #: Paper sizes (BOOK_PAPER): Typst names and the template's settings for each.
 PAPERS = ("6x9", "a4", "letter")
 KEYWORDS = ["Hungary", "1956", "revolution", "workers' councils", "Imre Nagy",
@@ -190,7 +193,7 @@ class TypstPDFBuilder(Builder):
 
     def figure_number(self, docname: str, figure: nodes.Element) -> str:
         numbers = self.env.toc_fignumbers.get(docname, {}).get("figure", {})
-        for ident in figure.get("ids", []):
+        for ident in figure["ids"]:
             if ident in numbers:
                 return ".".join(str(n) for n in numbers[ident])
         return ""

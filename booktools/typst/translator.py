@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -133,7 +133,7 @@ class TypstTranslator(nodes.NodeVisitor):
     def anchors(self, node: nodes.Element, skip: int = 0) -> str:
         """Invisible link targets for a node's ids (the first *skip* are placed elsewhere)."""
         out = []
-        for ident in node.get("ids", [])[skip:]:
+        for ident in node["ids"][skip:]:
             name = label_name(self.docname, ident)
             if name in self.emitted:
                 continue
@@ -246,7 +246,7 @@ class TypstTranslator(nodes.NodeVisitor):
         self.in_title = False
         section = self.title_section
         label = ""
-        ids = section.get("ids", [])
+        ids: list[str] = section["ids"]
         if ids:
             name = label_name(self.docname, ids[0])
             if name not in self.emitted:
@@ -325,7 +325,7 @@ class TypstTranslator(nodes.NodeVisitor):
     def visit_target(self, node: nodes.Element) -> None:
         if node.get("refuri") and not node.get("ids"):
             raise nodes.SkipNode
-        ids = [i for i in node.get("ids", []) if not i.startswith("index-")]
+        ids = [i for i in node["ids"] if not i.startswith("index-")]
         if ids:
             for ident in ids:
                 name = label_name(self.docname, ident)
@@ -594,7 +594,7 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def _box(self, node: nodes.Element, title: str | None) -> None:
         self.mark(node)
-        classes = [c for c in node.get("classes", []) if not c.startswith("admonition")]
+        classes = [c for c in node["classes"] if not c.startswith("admonition")]
         kind = classes[0] if classes else type(node).__name__
         self.add(f"\n\n#bk-box(kind: {string(kind)}, title: [")
         title_node = next((c for c in node.children if isinstance(c, nodes.title)), None)
@@ -686,7 +686,7 @@ class TypstTranslator(nodes.NodeVisitor):
             for child in caption.children:
                 child.walkabout(self)
             self.add("]")
-        ids = node.get("ids", [])
+        ids: list[str] = node["ids"]
         label = ""
         if ids:
             name = label_name(self.docname, ids[0])
@@ -728,7 +728,7 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def _rows(self, part: nodes.Element, header: bool) -> None:
         for row in part.children:
-            for entry in row.children:
+            for entry in cast("list[nodes.Element]", row.children):
                 spans = []
                 if entry.get("morecols"):
                     spans.append(f"colspan: {int(entry['morecols']) + 1}")
