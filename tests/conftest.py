@@ -69,6 +69,14 @@ def epub_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def epubcheck_report(epub_path: Path) -> dict:
+    """epubcheck's JSON report on the book's EPUB: run once, read by every EPUB test."""
+    from booktools import linkcheck
+
+    return linkcheck.epubcheck_report(epub_path)
+
+
+@pytest.fixture(scope="session")
 def pdf_path() -> Path:
     return build("pdf")
 
