@@ -138,9 +138,11 @@ class NoteCiteRole(SphinxRole):
     def _make_note(
         self, domain: BibtexDomain, keys: list[str], pieces: list[Text]
     ) -> docutils.nodes.footnote_reference:
+        from .notes_style import plain_text
+
         env = self.env
         text = Text("; ").join(pieces)
-        if not text.render_as("text").rstrip().endswith((".", "?", "!")):
+        if not plain_text(text).rstrip().endswith((".", "?", "!")):
             text = Text(text, ".")
         number = env.temp_data[COUNT] = cast(int, env.temp_data.get(COUNT, 0)) + 1
         name = make_id(f"note-{number}")

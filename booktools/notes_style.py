@@ -29,8 +29,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry, Person
-from pybtex.richtext import HRef, Tag, Text
+from pybtex.richtext import BaseText, HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
@@ -49,11 +50,20 @@ def _latex(value: str) -> Text:
 
 _PLAIN: dict[str, str] = {}
 
+#: pybtex's plain-text backend, made once.  ``render_as("text")`` would look the backend
+#: up among every installed package's entry points on each call (pybtex/plugin).
+PLAIN_TEXT = PlainTextBackend()
+
+
+def plain_text(text: BaseText) -> str:
+    """A pybtex rich text as plain text (``Text.render`` with the plain-text backend)."""
+    return str(text.render(PLAIN_TEXT))
+
 
 def _plain(value: str) -> str:
     """*value* as plain text (cached, and kept between builds: see :func:`load_cache`)."""
     if value not in _PLAIN:
-        _PLAIN[value] = _latex(value).render_as("text")
+        _PLAIN[value] = plain_text(_latex(value))
     return _PLAIN[value]
 
 
@@ -432,6 +442,6 @@ def _sentences(parts: Sequence[Text]) -> Text:
     for part in parts:
         if not part:
             continue
-        text = part.render_as("text").rstrip()
+        text = plain_text(part).rstrip()
         out.append(part if text.endswith((".", "?", "!")) else Text(part, "."))
     return Text(" ").join(out)

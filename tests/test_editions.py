@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, chapters, citation_keys, epub_texts, html_text, pdf_text, squash
 from pybtex.database import parse_file
 
-from booktools.notes_style import NotesStyle
+from booktools.notes_style import NotesStyle, plain_text
 
 HUNGARIAN_NAMES = ["Petőfi", "Kádár", "Győr", "Rákosi", "Gerő"]
 
@@ -24,7 +24,7 @@ def expected_first_note(chapter_path) -> str:
     if key is None:  # the bibliography page cites nothing
         return ""
     entry = parse_file(ROOT / "references.bib").entries[key]
-    text = NotesStyle().format_note(entry, short=False).render_as("text")
+    text = plain_text(NotesStyle().format_note(entry, short=False))
     return squash(text)
 
 
@@ -58,7 +58,7 @@ def test_pdf_has_every_chapter_title_and_a_full_note(pdf_path):
                                      chapters()[1].path.read_text("utf-8"))
             for key in citation_keys(m.group(1))]
     book = next(k for k in keys if bib[k].type == "book" and "url" not in bib[k].fields)
-    full = squash(NotesStyle().format_note(bib[book], short=False).render_as("text"))
+    full = squash(plain_text(NotesStyle().format_note(bib[book], short=False)))
     assert full in text, full
 
 

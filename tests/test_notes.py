@@ -17,7 +17,7 @@ from conftest import BOOK, ROOT, citation_keys, squash
 from pybtex.database import parse_file
 from pypdf import PdfReader
 
-from booktools.notes_style import NotesStyle
+from booktools.notes_style import NotesStyle, plain_text
 
 ROLE = re.compile(r"\{footcite\}`([^`]+)`")
 CHAPTER = BOOK / "05-twenty-third-october.md"
@@ -54,8 +54,8 @@ def repeated_work(path):
 
 def forms(key):
     style, entry = NotesStyle(), entries()[key]
-    full = squash(style.format_note(entry, short=False).render_as("text"))
-    short = squash(style.format_note(entry, short=True).render_as("text"))
+    full = squash(plain_text(style.format_note(entry, short=False)))
+    short = squash(plain_text(style.format_note(entry, short=True)))
     return full, short
 
 
@@ -152,13 +152,13 @@ def test_bibliography_lists_exactly_the_cited_works(html_dir):
     style = NotesStyle()
     further = {k for k, e in entries().items() if "further-reading" in e.fields.get("keywords", "")}
     expected = {
-        squash(style.format_bibliography(entries()[k]).render_as("text"))
+        squash(plain_text(style.format_bibliography(entries()[k])))
         for k in cited_keys() | further
     }
     assert set(items) == expected
     assert len(items) == len(expected), "no work listed twice"
     order = [e.key for e in style.sort(entries()[k] for k in cited_keys() | further)]
-    rendered = [squash(style.format_bibliography(entries()[k]).render_as("text")) for k in order]
+    rendered = [squash(plain_text(style.format_bibliography(entries()[k]))) for k in order]
     assert items == rendered, "sorted by author, or by title where there is none"
 
 

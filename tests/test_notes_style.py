@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pybtex.database import parse_string
 
-from booktools.notes_style import NotesStyle
+from booktools.notes_style import NotesStyle, plain_text
 
 BIB = r"""
 @book{lomax1976hungary,
@@ -47,15 +47,15 @@ STYLE = NotesStyle()
 
 
 def full(key, **kw):
-    return STYLE.format_note(ENTRIES[key], short=False, **kw).render_as("text")
+    return plain_text(STYLE.format_note(ENTRIES[key], short=False, **kw))
 
 
 def short(key, **kw):
-    return STYLE.format_note(ENTRIES[key], short=True, **kw).render_as("text")
+    return plain_text(STYLE.format_note(ENTRIES[key], short=True, **kw))
 
 
 def bibliography(key):
-    return STYLE.format_entry("", ENTRIES[key]).text.render_as("text")
+    return plain_text(STYLE.format_entry("", ENTRIES[key]).text)
 
 
 @pytest.mark.parametrize(
@@ -157,14 +157,14 @@ def test_forms_kept_between_builds_are_used_only_for_the_same_code(tmp_path, mon
     from booktools import notes_style
 
     entry = ENTRIES["lomax1976hungary"]
-    expected = STYLE.format_bibliography(entry).render_as("text")
+    expected = plain_text(STYLE.format_bibliography(entry))
     path = tmp_path / "forms.pickle"
     notes_style.save_cache(path)
     monkeypatch.setattr(notes_style, "_FORMATTED", {})
     monkeypatch.setattr(notes_style, "_PLAIN", {})
     notes_style.load_cache(path)
     assert notes_style.cache_size() > 0
-    assert STYLE.format_bibliography(entry).render_as("text") == expected
+    assert plain_text(STYLE.format_bibliography(entry)) == expected
 
     monkeypatch.setattr(notes_style, "_FORMATTED", {})
     monkeypatch.setattr(notes_style, "_PLAIN", {})
