@@ -34,9 +34,7 @@ covers.  A fake year would be worse than none.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import difflib
-import os
 import re
 import sys
 import unicodedata
@@ -50,9 +48,9 @@ from pybtex.database import Person
 from pybtex.database.input.bibtex import LowLevelParser
 from pybtex.scanner import PybtexSyntaxError
 
-from . import codes
+from . import codes, meta
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = meta.ROOT
 
 #: Key convention: lowercase surname/organisation, year, first significant word.
 KEY_PATTERN = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
@@ -292,10 +290,7 @@ def _normal_title(title: str) -> str:
 
 def this_year() -> int:
     """The current year, or the year of SOURCE_DATE_EPOCH for reproducible checks."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).year
-    return _dt.date.today().year
+    return meta.build_time().tm_year
 
 
 def _field_list(fields: Sequence[str | tuple[str, ...]]) -> str:

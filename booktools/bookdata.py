@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from . import codes
+from . import codes, meta
 from .errors import SourceError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = meta.ROOT
 DATA = ROOT / "book" / "data"
 BIBFILE = ROOT / "references.bib"
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from . import meta
 from .errors import BookError, BuildError, SourceError, report_internal_error
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = meta.ROOT
 SOURCE = ROOT / "book"
-BUILD = ROOT / "_build"
+BUILD = meta.BUILD
 DOCTREES = BUILD / ".doctrees"
 WORK = BUILD / ".work"
 EDITIONS = ("html", "epub", "pdf")

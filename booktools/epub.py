@@ -15,7 +15,6 @@ e-book, so this extension replaces it with a subclass that adds:
 from __future__ import annotations
 
 import html
-import os
 import re
 import time
 import zipfile
@@ -108,8 +107,7 @@ class BookEpubBuilder(Epub3Builder):
         )
 
     def build_date(self) -> time.struct_time:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        return time.gmtime(int(epoch)) if epoch else time.gmtime()
+        return meta.build_time()
 
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()
@@ -186,8 +184,7 @@ class BookEpubBuilder(Epub3Builder):
 
 def page_context(app: Sphinx) -> dict[str, str]:
     """What the cover, title and copyright templates print."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = time.gmtime(int(epoch)) if epoch else time.gmtime()
+    when = meta.build_time()
     return {
         "book_title": meta.TITLE, "book_subtitle": meta.SUBTITLE.replace("'", "\u2019"),
         "book_author": meta.AUTHOR, "book_publisher": meta.PUBLISHER, "book_year": meta.YEAR,

@@ -23,7 +23,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import meta
+
+ROOT = meta.ROOT
 DATA = ROOT / "book" / "data"
 OUTLINE = DATA / "outline.geojson"
 RIVERS = DATA / "danube.geojson"

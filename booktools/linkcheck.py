@@ -45,12 +45,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import meta
 from .bibcheck import LITERAL_DIRECTIVES, Problem
 from .errors import ToolError
 
-ROOT = Path(__file__).resolve().parent.parent
-BOOK = ROOT / "book"
-BUILD = ROOT / "_build"
+ROOT, BOOK, BUILD = meta.ROOT, meta.BOOK, meta.BUILD
 VENV_BIN = Path(sys.executable).parent
 
 #: Files of the HTML edition that are not pages: sphinx-book-theme copies its Jinja
@@ -435,7 +434,7 @@ def check_external(html_dir: Path, book: Path = BOOK) -> list[Problem]:
 def chapter_titles(book: Path) -> list[str]:
     """The '# ' title of every numbered chapter file."""
     titles = []
-    for path in sorted(book.glob("[0-9][0-9]-*.md")):
+    for path in sorted(book.glob(meta.CHAPTER_GLOB)):
         m = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
         if m:
             titles.append(m.group(1).strip())
@@ -460,7 +459,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(targets: Sequence[str], book: Path, build: Path, base: Path) -> int:
-    from . import meta
 
     status = 0
     for what in targets:

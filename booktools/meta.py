@@ -2,7 +2,15 @@
 
 import hashlib
 import os
+import time
 from pathlib import Path
+
+# Where things are: the one home of these paths (the build, the checkers, the tests).
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+BUILD = ROOT / "_build"
+#: The chapters and back-matter pages, numbered 00-99 (part pages and index are not).
+CHAPTER_GLOB = "[0-9][0-9]-*.md"
 
 TITLE = "1956: The Hungarian Revolution"
 SUBTITLE = "Workers' councils against the tanks"
@@ -32,3 +40,10 @@ def source_fingerprint() -> str:
     for path in sorted(paths):
         digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def build_time() -> time.struct_time:
+    """The build's date: SOURCE_DATE_EPOCH's (booktools.build sets it from the last commit,
+    so two builds of one commit print the same date), or now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return time.gmtime(int(epoch)) if epoch else time.gmtime()

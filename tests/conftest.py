@@ -35,7 +35,7 @@ class Chapter:
 def chapters() -> list[Chapter]:
     """The numbered chapter and back-matter files, with their titles from the source."""
     out = []
-    for path in sorted(BOOK.glob("[0-9][0-9]-*.md")):
+    for path in sorted(BOOK.glob(meta.CHAPTER_GLOB)):
         m = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.M)
         assert m, f"{path.relative_to(ROOT)} has no '# ' title"
         # Sphinx's typographer renders straight apostrophes as typographic ones.
