@@ -40,7 +40,8 @@ html, navigation    HTML       the website: downloads menu, favicon, shared navi
 redirects           HTML       old chapter addresses send readers on
 ==================  =========  ============================================================
 
-Shared pieces: ``meta`` (title, author, repository, the build fingerprint), ``bookdata``
+Shared pieces: ``meta`` (title, author, repository, the build fingerprint; the paths
+``ROOT``/``BOOK``/``BUILD``, the chapter glob, the build date), ``bookdata``
 (reads and checks ``book/data/*.csv``), ``cover`` (cover and social card), ``errors``
 (faults that end a command, and their exit codes), ``codes`` (the registry of warning codes,
 ``[book.unknown-key]``, with meaning and fix; the table in CONTRIBUTING.md is made from it).
