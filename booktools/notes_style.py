@@ -34,6 +34,7 @@ from pybtex.database import Entry, Person
 from pybtex.richtext import BaseText, HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
+from pybtex.style.sorting import BaseSortingStyle
 
 LQ, RQ = "\u2018", "\u2019"
 
@@ -250,20 +251,19 @@ def _sort_key(entry: Entry) -> tuple[str, str, str]:
     return _collation_key(head), entry.fields.get("year", ""), _collation_key(title)
 
 
+class BookSorting(BaseSortingStyle):
+    """The bibliography's order: a pybtex sorting style (:func:`_sort_key`)."""
+
+    def sorting_key(self, entry: Entry) -> tuple[str, str, str]:
+        return _sort_key(entry)
+
+
 class NotesStyle(BaseStyle):
     """Chicago-like notes (full and short) and bibliography entries."""
 
-    default_sorting_style = "author_year_title"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # BaseStyle binds ``self.sort`` to its sorting plugin in __init__; ours
-        # files works with no author under their title, with accents ignored.
-        self.sort = self._sort
-
-    @staticmethod
-    def _sort(entries: Iterable[Entry]) -> list[Entry]:
-        return sorted(entries, key=_sort_key)
+    # pybtex's find_plugin takes a plugin class as well as a name (pybtex/plugin), so the
+    # style names its own sorting plugin; BaseStyle.__init__ binds self.sort to it.
+    default_sorting_style = BookSorting
 
     # -- the bibliography form, used by sphinxcontrib-bibtex's bibliography directive
 

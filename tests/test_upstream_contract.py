@@ -55,13 +55,15 @@ def test_pybtex_low_level_parser_error_hook() -> None:
         "pybtex's LowLevelParser no longer calls self.handle_error: update booktools.bibcheck")
 
 
-def test_pybtex_style_binds_sort_in_init() -> None:
-    """booktools.notes_style rebinds self.sort after BaseStyle.__init__ binds the plugin."""
-    from pybtex.style.formatting import BaseStyle
+def test_pybtex_style_sorts_with_the_style_s_own_sorting_plugin() -> None:
+    """NotesStyle names its sorting plugin by class; pybtex binds self.sort to it."""
+    from booktools.notes_style import BookSorting, NotesStyle
 
-    assert "self.sort =" in source(BaseStyle.__init__), (
-        "pybtex's BaseStyle no longer sets self.sort: update NotesStyle.__init__ "
-        "(booktools/notes_style.py)")
+    style = NotesStyle()
+    assert isinstance(style.sorting_style, BookSorting), (
+        "pybtex's BaseStyle no longer takes default_sorting_style as a plugin class: "
+        "update NotesStyle (booktools/notes_style.py)")
+    assert style.sort.__self__ is style.sorting_style
 
 
 def test_sphinxcontrib_bibtex_footnote_protocol() -> None:
