@@ -11,6 +11,12 @@
 * A favicon drawn from the cover (``_static/favicon.png``, linked from every page), so
   browsers do not ask for a ``/favicon.ico`` the site does not have.  It and the link-preview
   card are drawn only when their drawing changed (``booktools.cover.write_cached``).
+* Images carry their own width and height (read from the file), so a browser reserves their
+  space before they arrive and the page does not move as it loads; a figure set to the
+  column's width (``:width: 100%``) keeps that width through CSS (``img.column-width``).
+  Images below the first paragraphs load lazily (``loading="lazy"``), when the reader
+  scrolls near them.  Both are docutils' own image attributes, set by a post-transform
+  (:class:`SizeImages`).
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.images import get_image_size
 
 from . import cover, navigation
 from .errors import BuildError
@@ -37,6 +46,57 @@ SOCIAL_CARD = "_images/social-card.png"
 STATIC = Path(__file__).resolve().parent / "_static"
 #: The favicon, in the site's _static folder (drawn into the build's cache, then copied).
 FAVICON = "favicon.png"
+
+
+#: Images before this many paragraphs of a page are loaded at once (they are likely in view
+#: when the page opens); those after it lazily.
+EAGER_PARAGRAPHS = 3
+
+
+class SizeImages(SphinxPostTransform):
+    """Each image's intrinsic width and height as attributes; lazy loading below the fold.
+
+    Lighthouse's audits "unsized-images" and "offscreen-images" check both.  The size is the
+    source file's (Sphinx's ``get_image_size``, which reads SVG and raster images).  A
+    figure's image set to a share of the column (``:width: 80%``) passes that share to the
+    figure (docutils' ``figwidth``), so caption and image keep it, and fills the figure.
+    An image with a fixed size, or whose size cannot be read, is left as it is.
+    """
+
+    default_priority = 900
+    builders = ("html", "dirhtml", "singlehtml")
+
+    def run(self, **kwargs: Any) -> None:
+        paragraphs = 0
+        condition = (nodes.paragraph, nodes.image)
+        for node in self.document.findall(lambda n: isinstance(n, condition)):
+            if isinstance(node, nodes.paragraph):
+                paragraphs += 1
+                continue
+            if paragraphs >= EAGER_PARAGRAPHS:
+                node["loading"] = "lazy"
+            self.size(node)
+
+    def size(self, node: nodes.image) -> None:
+        width = node.get("width", "")
+        if "height" in node or (width and not width.endswith("%")):
+            return
+        if width.endswith("%") and width != "100%":
+            if not isinstance(node.parent, nodes.figure) or node.parent.get("width"):
+                return
+            node.parent["width"] = width
+            width = "100%"
+        candidates = node.get("candidates") or {}
+        source = candidates.get("image/svg+xml") or next(iter(candidates.values()), None)
+        source = source or node["uri"]
+        if "://" in source:
+            return
+        size = get_image_size(Path(self.env.srcdir, source.lstrip("/")))
+        if not size:
+            return
+        node["width"], node["height"] = str(size[0]), str(size[1])
+        if width == "100%":
+            node["classes"].append("column-width")
 
 
 def cache_dir(app: Sphinx) -> Path:
@@ -222,4 +282,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", label_toc_toggles, priority=600)
     app.connect("html-page-context", link_favicon)
     app.connect("build-finished", on_build_finished)
+    app.add_post_transform(SizeImages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,21 @@
-"""Lighthouse 12.2.3 on a chapter and on the people page, as readers' browsers meet them.
+"""Lighthouse 12.8.2 on a chapter and on the people page, as readers' browsers meet them.
 
 The site is served with gzip and cache headers, as static hosts serve it, from a local
 server in a thread; Lighthouse (booktools/node, pinned in its lock file) drives Debian's
-Chromium.  Accessibility, best practices and SEO must score 100 and performance at least 95.
-A failure names each audit that lost points, with Lighthouse's own title for it (a console
-error, a missing favicon, an image without dimensions, ...).
+Chromium.  Accessibility, best practices and SEO must score 100.  A failure names each
+audit that lost points, with Lighthouse's own title for it (a console error, a missing
+favicon, an image without dimensions, ...).
+
+Performance is checked by what the page itself controls, not by clock times.  Lighthouse's
+timings (first paint, blocking time) are simulated from this machine's CPU: on the shared
+two-core machine of CI the same page scored from 73 to 98 as the load changed, so a score
+threshold would test the machine, not the book (speed is measured by benchmarks/).  What
+is tested instead: no layout shift, every weight and structure audit passing (compression,
+image sizes and formats, unused or duplicated JavaScript, caching, the viewport...), and
+budgets a little above today's figures for what the theme still costs (the DOM size of the
+people page, the bytes sent, the render-blocking requests, the unused CSS), so that a
+change that makes pages heavier fails.  No audit may end in an error: Lighthouse 12.2.3
+could not read Chromium 156's traces and silently skipped the render-blocking audit.
 """
 
 from __future__ import annotations
@@ -13,6 +24,8 @@ import gzip
 import http.server
 import json
 import os
+import re
+import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -25,9 +38,26 @@ from test_html_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX
 
 LIGHTHOUSE = ROOT / "booktools" / "node" / "node_modules" / ".bin" / "lighthouse"
 PAGES = ["05-twenty-third-october.html", "91-people.html"]
-RUNS = 3  # performance: the median of three runs
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+MINIMUM = {"accessibility": 100, "best-practices": 100, "seo": 100}
+# Performance audits scored from simulated clock times on this machine: reported, not tested.
+TIMED = {
+    "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+    "speed-index", "interactive", "max-potential-fid", "mainthread-work-breakdown",
+    "bootup-time", "server-response-time", "long-tasks", "forced-reflow-insight",
+    "document-latency-insight", "render-blocking-insight", "render-blocking-resources",
+    # Chained critical requests: the theme's stylesheets; bounded by the budget on
+    # render-blocking requests below.
+    "network-dependency-tree-insight",
+}
+# Budgets for what the theme still costs (today: 3,417 elements on the people page, at most
+# 155 KiB sent, 11 render-blocking requests, 58 KiB of unused CSS).
+BUDGETS = {  # audit: (what is measured, the most allowed)
+    "dom-size": ("elements", 3600),
+    "total-byte-weight": ("bytes sent", 170 * 1024),
+    "unused-css-rules": ("bytes of unused CSS", 64 * 1024),
+}
+RENDER_BLOCKING_MAX = 11
 COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml")
 
 
@@ -115,20 +145,73 @@ def lost_points(report: dict, category: str) -> list[str]:
     return out
 
 
+def measured(report: dict, audit: str) -> float:
+    """What *audit* measured: a count of items, bytes, or Lighthouse's numeric value."""
+    a = report["audits"][audit]
+    if audit == "unused-css-rules":
+        return sum(i.get("wastedBytes", 0) for i in (a.get("details") or {}).get("items") or [])
+    return a.get("numericValue") or 0
+
+
+def performance_problems(report: dict) -> list[str]:
+    """What the page controls that fails: layout shift, weight and structure, budgets."""
+    audits = report["audits"]
+    out = []
+    cls = audits["cumulative-layout-shift"].get("numericValue") or 0
+    if cls > 0.01:
+        out.append(f"cumulative-layout-shift: {cls:.3f} (the page moves as it loads)")
+    for ref in report["categories"]["performance"]["auditRefs"]:
+        name, audit = ref["id"], audits[ref["id"]]
+        if name in TIMED or name in BUDGETS or audit["score"] is None:
+            continue
+        if audit["scoreDisplayMode"] in ("binary", "metricSavings") and audit["score"] < 1:
+            out.append(f"{name} ({audit['title']}): {audit.get('displayValue', '')}")
+    for name, (what, most) in BUDGETS.items():
+        value = measured(report, name)
+        if value > most:
+            out.append(f"{name}: {value:,.0f} {what}, over the budget of {most:,}")
+    blocking = (audits["render-blocking-resources"].get("details") or {}).get("items") or []
+    if len(blocking) > RENDER_BLOCKING_MAX:
+        out.append(f"render-blocking-resources: {len(blocking)} requests, over the budget of "
+                   f"{RENDER_BLOCKING_MAX}: " + ", ".join(i["url"].rsplit("/", 1)[-1]
+                                                      for i in blocking))
+    return out
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_lighthouse_scores(gzip_server: GzipServer, page: str, tmp_path: Path) -> None:
-    # Lighthouse's performance score varies from run to run on one machine; its authors'
-    # advice is to take the median of several runs. The other categories must hold in each.
-    reports = []
-    for run in range(RUNS):
-        report = lighthouse(gzip_server.url + page, tmp_path / f"report-{run}.json")
-        assert not report.get("runtimeError"), report["runtimeError"]
-        reports.append(report)
-    reports.sort(key=lambda r: r["categories"]["performance"]["score"] or 0)
-    report = reports[RUNS // 2]  # the median run by performance
-    scores = {c: min(round(100 * (r["categories"][c]["score"] or 0)) for r in reports)
-              for c in CATEGORIES}
-    scores["performance"] = round(100 * (report["categories"]["performance"]["score"] or 0))
-    low = {c: s for c, s in scores.items() if s < MINIMUM[c]}
+def test_lighthouse_scores(gzip_server: GzipServer, page: str, tmp_path: Path,
+                           record_property: pytest.RecordProperty) -> None:
+    report = lighthouse(gzip_server.url + page, tmp_path / "report.json")
+    assert not report.get("runtimeError"), report["runtimeError"]
+    broken = {k: a.get("errorMessage", "")[:120] for k, a in report["audits"].items()
+              if a["scoreDisplayMode"] == "error"}
+    assert not broken, f"{page}: audits Lighthouse could not run: {broken}"
+    scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+    record_property("lighthouse_scores", scores)  # performance is reported, not tested
+    low = {c: s for c, s in scores.items() if c in MINIMUM and s < MINIMUM[c]}
     assert not low, f"{page}: {scores}\n" + "\n".join(
         f"  {c}: {line}" for c in low for line in lost_points(report, c))
+    problems = performance_problems(report)
+    assert not problems, f"{page}: performance: " + "\n  ".join(problems)
+
+
+def test_lighthouse_performance_check_fails_on_a_heavier_page(html_dir: Path,
+                                                              tmp_path: Path) -> None:
+    # The same chapter with its figures unsized and an extra render-blocking stylesheet:
+    # the check must name both.
+    site = tmp_path / "site"
+    shutil.copytree(html_dir, site)
+    page = site / PAGES[0]
+    html = page.read_text(encoding="utf-8")
+    html = re.sub(r'<img([^>]*?) height="\d+"([^>]*?) width="\d+"', r"<img\1\2", html)
+    html = html.replace("</head>", '<link rel="stylesheet" href="_static/extra.css"></head>', 1)
+    page.write_text(html, encoding="utf-8")
+    (site / "_static" / "extra.css").write_text("p { margin: 0 }\n", encoding="utf-8")
+    srv = GzipServer(site)
+    try:
+        report = lighthouse(srv.url + PAGES[0], tmp_path / "report.json")
+    finally:
+        srv.close()
+    problems = "\n".join(performance_problems(report))
+    assert "unsized-images" in problems, problems
+    assert "render-blocking-resources: 12 requests" in problems, problems
