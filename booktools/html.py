@@ -70,7 +70,7 @@ class SizeImages(SphinxPostTransform):
         paragraphs = 0
         condition = (nodes.paragraph, nodes.image)
         for node in self.document.findall(lambda n: isinstance(n, condition)):
-            if isinstance(node, nodes.paragraph):
+            if not isinstance(node, nodes.image):
                 paragraphs += 1
                 continue
             if paragraphs >= EAGER_PARAGRAPHS:
