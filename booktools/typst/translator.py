@@ -47,6 +47,17 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November"
+           "|December")
+#: A day and its month ("4 November", "November 4") are kept on one line.
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}) ({_MONTHS})\b|\b({_MONTHS}) (\d{{1,2}})\b")
+
+
+def tie_dates(text: str) -> str:
+    """*text* with a no-break space between a day and its month, as a typesetter ties them."""
+    return _DAY_MONTH.sub(lambda m: "\u00a0".join(g for g in m.groups() if g), text)
+
+
 def string(text: str) -> str:
     """*text* as a Typst string literal."""
     text = "".join(c for c in text if ord(c) >= 32 or c in "\n\t")
@@ -339,7 +350,7 @@ class TypstTranslator(nodes.NodeVisitor):
     # -- inline ----------------------------------------------------------------------------
 
     def visit_Text(self, node: nodes.Text) -> None:
-        self.add(escape(node.astext()))
+        self.add(escape(tie_dates(node.astext())))
 
     def depart_Text(self, node: nodes.Text) -> None:
         pass
