@@ -393,8 +393,15 @@ def source_images(book: Path) -> list[tuple[Path, int, str]]:
 
 
 #: Figures booktools.figures draws from the data at build time, by file stem.
-GENERATED_FIGURES = frozenset({"hungary-map", "timeline-1956", "budapest-centre",
-                               "budapest-greater", "hungary-soviet-1956"})
+def _generated_figures() -> frozenset[str]:
+    from .figures import MAP, TIMELINE
+    from .plans import CENTRE, GREATER, SOVIET, SOVIET_NOVEMBER
+
+    return frozenset({MAP, TIMELINE, CENTRE, GREATER, SOVIET, SOVIET_NOVEMBER})
+
+
+#: The figures drawn at build time (named by the modules that draw them).
+GENERATED_FIGURES = _generated_figures()
 
 
 def check_sources(book: Path = BOOK) -> list[Problem]:

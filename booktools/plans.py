@@ -3,7 +3,8 @@
 * ``budapest-centre``: the sites of 23 October and of the fighting, on both banks of the
   Danube, from the rows of ``places.csv`` of kind ``site`` that carry coordinates (each copied
   from the page its ``coords_source`` cites).
-* ``hungary-soviet-1956``: Hungary with the Soviet movements of ``movements.csv``.
+* ``hungary-soviet-1956``: Hungary with the Soviet movements of 23-24 October, and
+  ``hungary-soviet-november`` with those of 1-11 November beside them (``movements.csv``).
 * ``budapest-greater``: Greater Budapest with the industrial districts whose workers'
   councils led the strikes (rows of kind ``district``, coordinates from GeoNames), and the
   frame of the central plan.
@@ -136,27 +137,55 @@ def draw_plans(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) -> l
 
 
 SOVIET = "hungary-soviet-1956"
+#: The second intervention: the moves of 1-11 November, with October's for comparison.
+SOVIET_NOVEMBER = "hungary-soviet-november"
+#: lon/lat frame of central Hungary, around the capital; widened to show every place a move
+#: starts or ends at.
+SOVIET_FRAME = (17.7, 46.55, 20.7, 47.95)
+#: What a frame keeps around the outermost place (degrees of longitude, latitude).
+SOVIET_MARGIN = (0.35, 0.2)
+
+
+def _frame_around(towns: list[bookdata.Row]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = SOVIET_FRAME
+    dx, dy = SOVIET_MARGIN
+    for town in towns:
+        lon, lat = float(town["lon"]), float(town["lat"])
+        x0, x1 = min(x0, lon - dx), max(x1, lon + dx)
+        y0, y1 = min(y0, lat - dy), max(y1, lat + dy)
+    return x0, y0, x1, y1
 
 
 def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
-    """Hungary with the Soviet movements of ``movements.csv``: 24 October and 4 November."""
+    """Hungary with the Soviet movements of ``movements.csv``: the night of 23-24 October
+    (chapter 05), and the second intervention of 1-11 November beside it (chapter 09)."""
+    moves = bookdata.movements(data)
+    october = [m for m in moves if m["date"] < "1956-11-01"]
+    return (_draw_moves(SOVIET, october, data, outdir, pdf)
+            + _draw_moves(SOVIET_NOVEMBER, moves, data, outdir, pdf))
+
+
+def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
+                pdf: bool) -> list[Path]:
     plt = _pyplot()
     from matplotlib.lines import Line2D
 
     from .figures import NEIGHBOUR
 
     outline = json.loads((data / "outline.geojson").read_text(encoding="utf-8"))
-    moves = bookdata.movements(data)
     placed = {r["name"]: r for r in bookdata.places(data) if r["lat"]}
-    x0, y0, x1, y1 = 17.7, 46.55, 20.7, 47.95  # central Hungary, around the capital
+    ends = sorted({m["from"] for m in moves} | {m["to"] for m in moves})
+    x0, y0, x1, y1 = _frame_around([placed[n] for n in ends])
     early: dict[str, Any] = {"linestyle": (0, (4, 2)), "color": "#6a6a6a"}
     late: dict[str, Any] = {"linestyle": "-", "color": ACCENT}
+    width = 4.6
+    height = width * (y1 - y0) / ((x1 - x0) * math.cos(math.radians((y0 + y1) / 2)))
     with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(4.6, 3.2))
+        fig, ax = plt.subplots(figsize=(width, round(height, 2)))
         ax.set_position((0, 0, 1, 1))
         ax.set_facecolor(NEIGHBOUR)
         draw_outline(ax, outline, (x0, y0, x1, y1))
-        names, used = set(), set()
+        used = set()
         for move in moves:
             a, b = placed[move["from"]], placed[move["to"]]
             style = early if move["date"] < "1956-11-01" else late
@@ -166,15 +195,14 @@ def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) 
                         arrowprops={"arrowstyle": "-|>", "shrinkA": 3, "shrinkB": 4,
                                     "linewidth": 1.1, "mutation_scale": 8, **style},
                         zorder=4)
-            names |= {move["from"], move["to"]}
-        for name in sorted(names):
-            town = placed[name]
+        for town_name in ends:
+            town = placed[town_name]
             lon, lat = float(town["lon"]), float(town["lat"])
-            capital = name == "Budapest"
+            capital = town_name == "Budapest"
             ax.plot(lon, lat, marker="*" if capital else "o", markersize=8 if capital else 3,
                     color=ACCENT if capital else INK, markeredgewidth=0, zorder=5)
             offset, ha, va = _text_offset(town["label_pos"])
-            label = town["hungarian_name"] or name
+            label = town["hungarian_name"] or town_name
             ax.annotate(label, (lon, lat), xytext=offset, textcoords="offset points", ha=ha,
                         va=va, fontsize=7, zorder=6)
         ax.set_xlim(x0, x1)
@@ -182,10 +210,10 @@ def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) 
         ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
         ax.axis("off")
         handles = [Line2D([], [], linewidth=1.1, **early, label="23–24 October")] * (
-            "early" in used) + [Line2D([], [], linewidth=1.1, **late, label="1–4 November")] * (
+            "early" in used) + [Line2D([], [], linewidth=1.1, **late, label="1–11 November")] * (
             "late" in used)
         ax.legend(handles=handles, loc="lower left", fontsize=6.5, frameon=False)
         ax.text(x1 - 0.05, y0 + 0.05, "Schematic: each arrow joins start and end only · "
                 "Natural Earth · GeoNames", fontsize=5, color="#6a6a6a",
                 ha="right", va="bottom")
-        return _save(fig, SOVIET, outdir, pdf)
+        return _save(fig, name, outdir, pdf)

@@ -15,7 +15,7 @@ from conftest import html_text, pdf_text
 from booktools import bookdata, figures
 
 FIGURES = ("hungary-map", "timeline-1956", "budapest-centre", "budapest-greater",
-           "hungary-soviet-1956")
+           "hungary-soviet-1956", "hungary-soviet-november")
 
 
 def test_figures_are_byte_reproducible(tmp_path: Path) -> None:
@@ -126,8 +126,8 @@ def svg_text(path: Path) -> str:
 def test_link_checker_knows_the_generated_figures():
     from booktools import figures, linkcheck, plans
 
-    assert {figures.MAP, figures.TIMELINE, plans.CENTRE, plans.GREATER, plans.SOVIET} == \
-        linkcheck.GENERATED_FIGURES
+    assert {figures.MAP, figures.TIMELINE, plans.CENTRE, plans.GREATER, plans.SOVIET,
+            plans.SOVIET_NOVEMBER} == linkcheck.GENERATED_FIGURES
 
 
 def test_figures_are_redrawn_only_when_their_inputs_change(tmp_path: Path) -> None:
@@ -185,9 +185,14 @@ def test_plans_label_every_site_with_cited_coordinates(tmp_path: Path) -> None:
         else:
             assert row["hungarian_name"] in greater, row["hungarian_name"]
     assert "Schematic" in centre and "Schematic" in greater
-    soviet = svg_text(tmp_path / "hungary-soviet-1956-text.svg")
+    october = svg_text(tmp_path / "hungary-soviet-1956-text.svg")
+    november = svg_text(tmp_path / "hungary-soviet-november-text.svg")
+    placed = {r["name"]: r for r in bookdata.places()}
     for move in bookdata.movements():
-        assert move["from"] in soviet and move["to"] in soviet, move.where
+        for end in (move["from"], move["to"]):
+            label = placed[end]["hungarian_name"] or end
+            assert label in november, move.where
+            assert move["date"] >= "1956-11-01" or label in october, move.where
 
 
 def test_a_site_coordinate_without_its_source_is_refused(tmp_path: Path) -> None:
