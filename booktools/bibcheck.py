@@ -48,7 +48,7 @@ from pybtex.database import Person
 from pybtex.database.input.bibtex import LowLevelParser
 from pybtex.scanner import PybtexSyntaxError
 
-from . import codes, meta
+from . import codes, meta, myst
 
 ROOT = meta.ROOT
 
@@ -89,11 +89,6 @@ FIRST_YEAR = 1800
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 #: Roles that cite (MyST ``{footcite}`key```, ``{cite:p}`key``` ...).
 CITE_ROLES = re.compile(r"^(foot)?cite(:[a-z]+)?$")
-#: Directives whose body is not Markdown (no citation can hide there).
-LITERAL_DIRECTIVES = frozenset(
-    {"code", "code-block", "code-cell", "sourcecode", "literalinclude", "math",
-     "bibliography", "footbibliography", "raw", "csv-table", "mermaid"}
-)
 
 
 @dataclass
@@ -194,30 +189,9 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[Problem]]:
 
 def _walk_markdown(text: str, first_line: int = 1) -> Iterator[tuple[str, str, int]]:
     """Every MyST role in *text*: (name, content, line), directive bodies included."""
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-
-    md = create_md_parser(
-        MdParserConfig(enable_extensions={"colon_fence", "deflist"}), RendererHTML
-    )
-    for token in md.parse(text):
-        if token.type in ("fence", "colon_fence") and token.map:
-            name = token.info.strip()
-            if name.startswith("{") and "}" in name:
-                directive = name[1:name.index("}")]
-                if directive not in LITERAL_DIRECTIVES:
-                    yield from _walk_markdown(token.content, first_line + token.map[0] + 1)
-            continue
-        if token.type != "inline" or not token.map or not token.children:
-            continue
-        line = first_line + token.map[0]
-        for child in token.children:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "myst_role":
-                yield child.meta.get("name", ""), child.content, line
-            line += child.content.count("\n") if child.type == "text" else 0
+    for token, line in myst.walk(text, first_line):
+        if token.type == "myst_role":
+            yield token.meta.get("name", ""), token.content, line
 
 
 def read_citations(book: Path) -> tuple[list[Citation], list[Problem]]:

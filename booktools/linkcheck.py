@@ -45,8 +45,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import meta
-from .bibcheck import LITERAL_DIRECTIVES, Problem
+from . import meta, myst
+from .bibcheck import Problem
 from .errors import ToolError
 
 ROOT, BOOK, BUILD = meta.ROOT, meta.BOOK, meta.BUILD
@@ -361,34 +361,15 @@ def _pdf_images(pdf: Path) -> int:
 
 def source_images(book: Path) -> list[tuple[Path, int, str]]:
     """Every image the chapters name: Markdown images and image/figure directives."""
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-
-    md = create_md_parser(
-        MdParserConfig(enable_extensions={"colon_fence", "deflist"}), RendererHTML
-    )
     found = []
-
-    def walk(path: Path, text: str, first: int) -> None:
-        for token in md.parse(text):
-            if token.type in ("fence", "colon_fence") and token.map:
-                info = token.info.strip()
-                m = re.match(r"\{(image|figure)\}\s*(\S+)", info)
-                if m:
-                    found.append((path, first + token.map[0], m.group(2)))
-                elif info.startswith("{") and info[1:info.find("}")] not in LITERAL_DIRECTIVES:
-                    walk(path, token.content, first + token.map[0] + 1)
-            elif token.type == "inline" and token.map and token.children:
-                line = first + token.map[0]
-                for child in token.children:
-                    if child.type in ("softbreak", "hardbreak"):
-                        line += 1
-                    elif child.type == "image":
-                        found.append((path, line, str(child.attrs.get("src", ""))))
-
     for path in sorted(book.rglob("*.md")):
-        walk(path, path.read_text(encoding="utf-8"), 1)
+        for token, line in myst.walk(path.read_text(encoding="utf-8")):
+            if token.type in ("fence", "colon_fence"):
+                argument = token.info.strip().partition("}")[2].split()
+                if myst.directive(token) in ("image", "figure") and argument:
+                    found.append((path, line, argument[0]))
+            elif token.type == "image":
+                found.append((path, line, str(token.attrs.get("src", ""))))
     return found
 
 
