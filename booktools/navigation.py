@@ -2,7 +2,9 @@
 
 sphinx-book-theme writes the whole book's navigation into every page, and
 pydata-sphinx-theme builds it for each page afresh (a toctree, rendered, parsed with
-BeautifulSoup, rewritten): the cost grows with pages x pages.  Between two pages at the same
+BeautifulSoup, rewritten): the cost grows with pages x pages (upstream:
+pydata/pydata-sphinx-theme#364 and #381, closed without a cache; #859 proposed rendering it
+once per page).  Between two pages at the same
 folder depth the navigation differs only in the marks of the current page: ``current``
 (and the theme's ``active``) on its list items and lists, ``current`` and ``href="#"`` on its
 own link, ``open`` on the disclosure widgets above it.

@@ -193,7 +193,9 @@ def _cache_pybtex_plugin_lookups() -> None:
             return cached(params["group"], params["name"])
         return lookup(**params)  # anything else (enumerate_plugin_names): uncached
 
-    # Upstream: pybtex scans entry points on every lookup (pybtex 0.26, pybtex/plugin).
+    # Upstream: pybtex scans entry points on every lookup (pybtex 0.26, pybtex/plugin), as
+    # importlib.metadata does not cache them; pygments/pygments#2979 made the same cache
+    # upstream there.
     # tests/test_upstream_contract.py fails if the call this replaces changes.
     pybtex.plugin.entry_points = entry_points
     pybtex.plugin._booktools_cached = True
