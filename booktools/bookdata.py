@@ -245,12 +245,14 @@ MOVEMENT_DAYS = (dt.date(1956, 10, 23), dt.date(1956, 11, 11))
 
 
 def movements(data: Path = DATA) -> list[Row]:
-    """Soviet troop movements for the map: from and to are places with coordinates."""
+    """Soviet troop movements for the map: from and to are places with coordinates.  An
+    empty ``from`` is a strike whose source names where it happened but not where the
+    troops came from: the map marks the place instead of drawing an arrow."""
     rows = read_rows(data / "movements.csv", COLUMNS["movements.csv"])
     placed = {r["name"]: r for r in places(data) if r["lat"]}
     for row in rows:
         check_cites(row)
-        check_common(row, ["date", "from", "to", "unit", "source"])
+        check_common(row, ["date", "to", "unit", "source"])
         try:
             day = dt.date.fromisoformat(row["date"])
         except ValueError:
@@ -259,7 +261,7 @@ def movements(data: Path = DATA) -> list[Row]:
             raise row.fail(f"date {row['date']} is outside {MOVEMENT_DAYS[0]} to "
                            f"{MOVEMENT_DAYS[1]}, the days the map shows")
         for col in ("from", "to"):
-            if row[col] not in placed:
+            if (row[col] or col == "to") and row[col] not in placed:
                 raise row.fail(f"{col} {row[col]!r} is not a place with coordinates in "
                                "places.csv; add the town there (with its geonameid) first")
     return rows

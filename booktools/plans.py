@@ -143,7 +143,7 @@ SOVIET_NOVEMBER = "hungary-soviet-november"
 #: starts or ends at.
 SOVIET_FRAME = (17.7, 46.55, 20.7, 47.95)
 #: What a frame keeps around the outermost place (degrees of longitude, latitude).
-SOVIET_MARGIN = (0.35, 0.2)
+SOVIET_MARGIN = (0.45, 0.25)
 
 
 def _frame_around(towns: list[bookdata.Row]) -> tuple[float, float, float, float]:
@@ -154,6 +154,13 @@ def _frame_around(towns: list[bookdata.Row]) -> tuple[float, float, float, float
         x0, x1 = min(x0, lon - dx), max(x1, lon + dx)
         y0, y1 = min(y0, lat - dy), max(y1, lat + dy)
     return x0, y0, x1, y1
+
+
+def _struck_label(moves: list[bookdata.Row]) -> str:
+    """The legend of the places struck: "fighting, 4–7 November" from the rows' days."""
+    days = sorted(int(m["date"][8:]) for m in moves if not m["from"])
+    span = f"{days[0]}–{days[-1]}" if days and days[0] != days[-1] else f"{days[0] if days else ''}"
+    return f"fighting, {span} November"
 
 
 def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
@@ -174,8 +181,11 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
 
     outline = json.loads((data / "outline.geojson").read_text(encoding="utf-8"))
     placed = {r["name"]: r for r in bookdata.places(data) if r["lat"]}
-    ends = sorted({m["from"] for m in moves} | {m["to"] for m in moves})
+    ends = sorted({m["from"] for m in moves if m["from"]} | {m["to"] for m in moves})
+    struck = {m["to"] for m in moves if not m["from"]}
     x0, y0, x1, y1 = _frame_around([placed[n] for n in ends])
+    if any(not m["from"] for m in moves):
+        y0 -= 0.3  # room for the longer legend below the southernmost town
     early: dict[str, Any] = {"linestyle": (0, (4, 2)), "color": "#6a6a6a"}
     late: dict[str, Any] = {"linestyle": "-", "color": ACCENT}
     width = 4.6
@@ -187,20 +197,32 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
         draw_outline(ax, outline, (x0, y0, x1, y1))
         used = set()
         for move in moves:
+            if not move["from"]:
+                used.add("struck")
+                continue
             a, b = placed[move["from"]], placed[move["to"]]
             style = early if move["date"] < "1956-11-01" else late
             used.add("early" if style is early else "late")
+            # November's arrows bow a little, so one that follows an October road stays
+            # visible beside it.
+            bend = "arc3,rad=0" if style is early else "arc3,rad=-0.2"
             ax.annotate("", xy=(float(b["lon"]), float(b["lat"])),
                         xytext=(float(a["lon"]), float(a["lat"])),
                         arrowprops={"arrowstyle": "-|>", "shrinkA": 3, "shrinkB": 4,
-                                    "linewidth": 1.1, "mutation_scale": 8, **style},
+                                    "linewidth": 1.1, "mutation_scale": 8,
+                                    "connectionstyle": bend, **style},
                         zorder=4)
         for town_name in ends:
             town = placed[town_name]
             lon, lat = float(town["lon"]), float(town["lat"])
             capital = town_name == "Budapest"
-            ax.plot(lon, lat, marker="*" if capital else "o", markersize=8 if capital else 3,
-                    color=ACCENT if capital else INK, markeredgewidth=0, zorder=5)
+            if town_name in struck and not capital:
+                ax.plot(lon, lat, marker="X", markersize=6, color=ACCENT, markeredgewidth=0,
+                        zorder=5)
+            else:
+                ax.plot(lon, lat, marker="*" if capital else "o",
+                        markersize=8 if capital else 3, color=ACCENT if capital else INK,
+                        markeredgewidth=0, zorder=5)
             offset, ha, va = _text_offset(town["label_pos"])
             label = town["hungarian_name"] or town_name
             ax.annotate(label, (lon, lat), xytext=offset, textcoords="offset points", ha=ha,
@@ -211,7 +233,9 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
         ax.axis("off")
         handles = [Line2D([], [], linewidth=1.1, **early, label="23–24 October")] * (
             "early" in used) + [Line2D([], [], linewidth=1.1, **late, label="1–11 November")] * (
-            "late" in used)
+            "late" in used) + [Line2D([], [], linestyle="", marker="X", markersize=6,
+                                      color=ACCENT, markeredgewidth=0,
+                                      label=_struck_label(moves))] * ("struck" in used)
         ax.legend(handles=handles, loc="lower left", fontsize=6.5, frameon=False)
         ax.text(x1 - 0.05, y0 + 0.05, "Schematic: each arrow joins start and end only · "
                 "Natural Earth · GeoNames", fontsize=5, color="#6a6a6a",

@@ -188,11 +188,15 @@ def test_plans_label_every_site_with_cited_coordinates(tmp_path: Path) -> None:
     october = svg_text(tmp_path / "hungary-soviet-1956-text.svg")
     november = svg_text(tmp_path / "hungary-soviet-november-text.svg")
     placed = {r["name"]: r for r in bookdata.places()}
-    for move in bookdata.movements():
-        for end in (move["from"], move["to"]):
+    moves = bookdata.movements()
+    for move in moves:
+        for end in filter(None, (move["from"], move["to"])):
             label = placed[end]["hungarian_name"] or end
             assert label in november, move.where
             assert move["date"] >= "1956-11-01" or label in october, move.where
+    # A strike with no recorded start is marked, and the legend says what the mark means.
+    assert any(not m["from"] for m in moves)
+    assert "fighting, " in november and "fighting, " not in october
 
 
 def test_a_site_coordinate_without_its_source_is_refused(tmp_path: Path) -> None:
