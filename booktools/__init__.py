@@ -43,9 +43,10 @@ redirects           HTML       old chapter addresses send readers on
 Shared pieces: ``meta`` (title, author, repository, the build fingerprint; the paths
 ``ROOT``/``BOOK``/``BUILD``, the chapter glob, the build date), ``bookdata``
 (reads and checks ``book/data/*.csv``), ``myst`` (the chapters as MyST tokens with
-their lines, one walk for the checks that read them before Sphinx), ``cover`` (cover and social card), ``errors``
-(faults that end a command, and their exit codes), ``codes`` (the registry of warning codes,
-``[book.unknown-key]``, with meaning and fix; the table in CONTRIBUTING.md is made from it).
+their lines, one walk for the checks that read them before Sphinx), ``cover`` (cover
+and social card), ``errors`` (faults that end a command, and their exit codes),
+``codes`` (the registry of warning codes, ``[book.unknown-key]``, with meaning and fix;
+the table in CONTRIBUTING.md is made from it).
 
 Events, in the order Sphinx emits them
 ======================================

@@ -132,12 +132,16 @@ def _text_offset(pos: str) -> tuple[tuple[int, int], str, str]:
     }.get(pos, ((4, 0), "left", "center"))
 
 
+#: lon/lat frame of the map of the whole country and its borders.
+COUNTRY_FRAME = (15.9, 45.55, 23.1, 48.75)
+
+
 def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
     """The map of Hungary with the towns named in the book."""
     plt = _pyplot()
     outline = json.loads((data / OUTLINE.name).read_text(encoding="utf-8"))
     towns = bookdata.mapped_towns(data)
-    x0, y0, x1, y1 = 15.9, 45.55, 23.1, 48.75
+    x0, y0, x1, y1 = COUNTRY_FRAME
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(4.6, 3.1))
         ax.set_position((0, 0, 1, 1))

@@ -139,20 +139,23 @@ def draw_plans(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) -> l
 SOVIET = "hungary-soviet-1956"
 #: The second intervention: the moves of 1-11 November, with October's for comparison.
 SOVIET_NOVEMBER = "hungary-soviet-november"
-#: lon/lat frame of central Hungary, around the capital; widened to show every place a move
-#: starts or ends at.
+#: lon/lat frame of central Hungary, around the capital; the whole country instead when a move
+#: starts or ends beyond it.
 SOVIET_FRAME = (17.7, 46.55, 20.7, 47.95)
-#: What a frame keeps around the outermost place (degrees of longitude, latitude).
+#: How far inside the central frame a place must lie (degrees of longitude, latitude).
 SOVIET_MARGIN = (0.45, 0.25)
 
 
 def _frame_around(towns: list[bookdata.Row]) -> tuple[float, float, float, float]:
+    """Central Hungary if every town lies in it (with a margin), else the whole country."""
+    from .figures import COUNTRY_FRAME
+
     x0, y0, x1, y1 = SOVIET_FRAME
     dx, dy = SOVIET_MARGIN
     for town in towns:
         lon, lat = float(town["lon"]), float(town["lat"])
-        x0, x1 = min(x0, lon - dx), max(x1, lon + dx)
-        y0, y1 = min(y0, lat - dy), max(y1, lat + dy)
+        if not (x0 + dx <= lon <= x1 - dx and y0 + dy <= lat <= y1 - dy):
+            return COUNTRY_FRAME
     return x0, y0, x1, y1
 
 
@@ -184,8 +187,6 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
     ends = sorted({m["from"] for m in moves if m["from"]} | {m["to"] for m in moves})
     struck = {m["to"] for m in moves if not m["from"]}
     x0, y0, x1, y1 = _frame_around([placed[n] for n in ends])
-    if any(not m["from"] for m in moves):
-        y0 -= 0.3  # room for the longer legend below the southernmost town
     early: dict[str, Any] = {"linestyle": (0, (4, 2)), "color": "#6a6a6a"}
     late: dict[str, Any] = {"linestyle": "-", "color": ACCENT}
     width = 4.6
@@ -236,7 +237,8 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
             "late" in used) + [Line2D([], [], linestyle="", marker="X", markersize=6,
                                       color=ACCENT, markeredgewidth=0,
                                       label=_struck_label(moves))] * ("struck" in used)
-        ax.legend(handles=handles, loc="lower left", fontsize=6.5, frameon=False)
+        ax.legend(handles=handles, loc="lower left", fontsize=6.5, frameon=True,
+                  facecolor="#ffffff", framealpha=0.85, edgecolor="none")
         ax.text(x1 - 0.05, y0 + 0.05, "Schematic: each arrow joins start and end only · "
                 "Natural Earth · GeoNames", fontsize=5, color="#6a6a6a",
                 ha="right", va="bottom")
