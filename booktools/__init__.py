@@ -46,7 +46,8 @@ Shared pieces: ``meta`` (title, author, repository, the build fingerprint; the p
 their lines, one walk for the checks that read them before Sphinx), ``cover`` (cover
 and social card), ``errors`` (faults that end a command, and their exit codes),
 ``codes`` (the registry of warning codes, ``[book.unknown-key]``, with meaning and fix;
-the table in CONTRIBUTING.md is made from it).
+the table in CONTRIBUTING.md is made from it), ``collation`` (the Hungarian alphabetical
+order, for the Hungarian edition's index and lists).
 
 Events, in the order Sphinx emits them
 ======================================
