@@ -254,7 +254,7 @@ def to_jupyter_book(book: Path, bib: Path, dest: Path, title: str, author: str) 
         text = TOCTREE.sub("", path.read_text("utf-8"))
         # Page numbers in citations are this book's extension, not sphinxcontrib-bibtex's.
         text = CITE.sub(lambda m: "{footcite}`" + ",".join(
-            cm[1] for cm in map(CITE_ITEM.match, m[1].split(",")) if cm) + "`", text)
+            cm[1] for cm in map(CITE_ITEM.match, _cite_items(m[1])) if cm) + "`", text)
         (dest / path.name).write_text(text, "utf-8")
     (dest / "_toc.yml").write_text("\n".join(toc) + "\n", "utf-8")
     # The figures our extension draws at build time, drawn once for Jupyter Book's copy,
