@@ -122,3 +122,30 @@ def test_the_rules_fire_on_a_bad_chapter(tmp_path):
     assert [p.split(":")[1] for p in found] == ["5", "11", "13"], found
     assert "without a citation" in found[0] and "second note" in found[1]
     assert "not at its end" in found[2]
+
+
+FOOTBIBLIOGRAPHY = re.compile(r"^```\{footbibliography\}\s*$", re.MULTILINE)
+
+
+def notes_not_placed(path: Path) -> list[str]:
+    """A document with notes must say where they go: a footbibliography directive."""
+    text = path.read_text(encoding="utf-8")
+    if "{footcite}" in text and not FOOTBIBLIOGRAPHY.search(text):
+        return [f"{display(path)}: its notes have no footbibliography directive: end the "
+                "file with a line '```{footbibliography}' and a line '```'"]
+    return []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_chapter_with_notes_places_them(path):
+    problems = notes_not_placed(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_chapter_without_its_footbibliography_is_named(tmp_path):
+    bad = tmp_path / "01-bad.md"
+    bad.write_text("# Bad\n\nCited.{footcite}`x`\n", encoding="utf-8")
+    assert notes_not_placed(bad) and "footbibliography" in notes_not_placed(bad)[0]
+    bad.write_text("# Good\n\nCited.{footcite}`x`\n\n```{footbibliography}\n```\n",
+                   encoding="utf-8")
+    assert notes_not_placed(bad) == []
