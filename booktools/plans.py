@@ -161,8 +161,9 @@ def _frame_around(towns: list[bookdata.Row]) -> tuple[float, float, float, float
 
 def _struck_label(moves: list[bookdata.Row]) -> str:
     """The legend of the places struck: "fighting, 4–7 November" from the rows' days."""
-    days = sorted(int(m["date"][8:]) for m in moves if not m["from"])
-    span = f"{days[0]}–{days[-1]}" if days and days[0] != days[-1] else f"{days[0] if days else ''}"
+    first, last = min(m["date"] for m in moves if not m["from"]), max(
+        m["date"] for m in moves if not m["from"])
+    span = str(int(first[8:])) if first == last else f"{int(first[8:])}–{int(last[8:])}"
     return f"fighting, {span} November"
 
 
@@ -232,11 +233,14 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
         ax.set_ylim(y0, y1)
         ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
         ax.axis("off")
-        handles = [Line2D([], [], linewidth=1.1, **early, label="23–24 October")] * (
-            "early" in used) + [Line2D([], [], linewidth=1.1, **late, label="1–11 November")] * (
-            "late" in used) + [Line2D([], [], linestyle="", marker="X", markersize=6,
-                                      color=ACCENT, markeredgewidth=0,
-                                      label=_struck_label(moves))] * ("struck" in used)
+        handles = []
+        if "early" in used:
+            handles.append(Line2D([], [], linewidth=1.1, **early, label="23–24 October"))
+        if "late" in used:
+            handles.append(Line2D([], [], linewidth=1.1, **late, label="1–11 November"))
+        if "struck" in used:
+            handles.append(Line2D([], [], linestyle="", marker="X", markersize=6, color=ACCENT,
+                                  markeredgewidth=0, label=_struck_label(moves)))
         ax.legend(handles=handles, loc="lower left", fontsize=6.5, frameon=True,
                   facecolor="#ffffff", framealpha=0.85, edgecolor="none")
         ax.text(x1 - 0.05, y0 + 0.05, "Schematic: each arrow joins start and end only · "

@@ -94,15 +94,27 @@ def uncited_paragraphs(path: Path) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_one_sentence_per_line(path):
-    problems = two_sentence_lines(path)
-    assert not problems, "\n".join(problems)
+FOOTBIBLIOGRAPHY = re.compile(r"^```\{footbibliography\}\s*$", re.MULTILINE)
 
 
+def notes_not_placed(path: Path) -> list[str]:
+    """A document with notes must say where they go: a footbibliography directive."""
+    text = path.read_text(encoding="utf-8")
+    if "{footcite}" in text and not FOOTBIBLIOGRAPHY.search(text):
+        return [f"{display(path)}: its notes have no footbibliography directive: end the "
+                "file with a line '```{footbibliography}' and a line '```'"]
+    return []
+
+
+#: The house rules every chapter keeps: one sentence per line, a note for every paragraph
+#: that states a fact, and a place for the notes.
+RULES = (two_sentence_lines, uncited_paragraphs, notes_not_placed)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_every_paragraph_cites_a_work(path):
-    problems = uncited_paragraphs(path)
+def test_chapter_keeps_the_house_rule(path, rule):
+    problems = rule(path)
     assert not problems, "\n".join(problems)
 
 
@@ -123,23 +135,6 @@ def test_the_rules_fire_on_a_bad_chapter(tmp_path):
     assert "without a citation" in found[0] and "second note" in found[1]
     assert "not at its end" in found[2]
 
-
-FOOTBIBLIOGRAPHY = re.compile(r"^```\{footbibliography\}\s*$", re.MULTILINE)
-
-
-def notes_not_placed(path: Path) -> list[str]:
-    """A document with notes must say where they go: a footbibliography directive."""
-    text = path.read_text(encoding="utf-8")
-    if "{footcite}" in text and not FOOTBIBLIOGRAPHY.search(text):
-        return [f"{display(path)}: its notes have no footbibliography directive: end the "
-                "file with a line '```{footbibliography}' and a line '```'"]
-    return []
-
-
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_every_chapter_with_notes_places_them(path):
-    problems = notes_not_placed(path)
-    assert not problems, "\n".join(problems)
 
 
 def test_a_chapter_without_its_footbibliography_is_named(tmp_path):
