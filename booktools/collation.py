@@ -1,7 +1,7 @@
 """Sorting by the Hungarian alphabet, for the index, glossary and lists of the Hungarian
 edition (issue 20).  PyICU's ``hu`` collator needs ICU's headers, which cannot be installed
-here, so the rule of *A magyar helyesírás szabályai* (12th edition, §§ 15–16) is written
-once, here:
+here, so the rule of the Hungarian spelling rules (*A magyar helyesírás szabályai*, as
+summarised by the guides cited in tests/test_collation.py) is written once, here:
 
 * the digraphs cs, dz, gy, ly, ny, sz, ty, zs and the trigraph dzs are letters of their own,
   after c, d, g, l, n, s, t, z (and dzs after dz): *Czentár* before *Csaba*;

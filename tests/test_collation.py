@@ -11,7 +11,8 @@ from booktools.collation import hungarian_key, letters, sort_hungarian
 
 # In the order a Hungarian dictionary or index puts them.  The first list is the example of
 # szotarnet.hu's guide to the rules ("Ezekre a szabályokra figyelj betűrendbe soroláskor",
-# 2023); "Czentár" before "Csaba" is the example of the Hungarian Wikipedia's "Magyar ábécé".
+# 2023); "Czentár" before "Csaba" is the example of the Hungarian Wikipedia's "Magyar ábécé",
+# as a hup.hu comment quotes it.
 ORDERED = [
     ["Ádám", "Bence", "Dominik", "Levente", "Marcell", "Máté", "Noel", "Olivér", "Péter",
      "Zalán"],
