@@ -24,7 +24,7 @@ author = meta.AUTHOR
 copyright = f"{meta.YEAR}, {meta.AUTHOR}. Text CC BY-SA 4.0"
 version = meta.VERSION
 release = meta.VERSION
-language = "en"
+language = "en"  # `-D language=hu` (make ... LANG=hu) builds the Hungarian edition
 root_doc = "index"
 
 # -- General -----------------------------------------------------------------
@@ -61,6 +61,17 @@ templates_path = ["booktools/_templates"]  # HTML theme overrides (booktools.htm
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 0
+
+# -- Translations --------------------------------------------------------------
+# The English text is the source; the Hungarian edition is built from the gettext catalogues
+# in locales/hu/LC_MESSAGES/ (one per chapter), kept in step by `make translations`
+# (booktools.translation, which also says what is untranslated or fuzzy).
+
+locale_dirs = ["../locales"]  # relative to book/
+gettext_compact = False  # one catalogue per chapter, so translators work chapter by chapter
+gettext_location = False  # no file:line comments: an edit above a paragraph changes nothing
+gettext_uuid = False
+# Alt text of figures and images is extracted with the paragraphs (Sphinx does so by default).
 
 # -- Citations ---------------------------------------------------------------
 

@@ -17,6 +17,7 @@ serve               warm preview: one Sphinx application, rebuilds on save, relo
 bibcheck            references.bib and every citation, before any build
 linkcheck           links, fragments and images of each edition (lychee, epubcheck, pikepdf)
 geodata, icons      regenerate data files that are committed (GeoNames, Danube; icon CSS)
+translation         the translations' gettext catalogues: update them, list what is missing
 ==================  ======================================================================
 
 Sphinx extensions (listed in conf.py), by concern

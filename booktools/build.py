@@ -50,7 +50,7 @@ def source_date_epoch() -> str:
 
 
 def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Path = ROOT,
-               doctrees: Path = DOCTREES, quiet: bool = False) -> int:
+               doctrees: Path = DOCTREES, quiet: bool = False, language: str = "en") -> int:
     """Run one Sphinx builder in this process; return its status (0 = success).
 
     An error Sphinx raises (a data file an extension rejects at start-up, a bad
@@ -67,7 +67,7 @@ def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Pa
             app = Sphinx(
                 srcdir=srcdir, confdir=confdir, outdir=outdir, doctreedir=doctrees,
                 buildername=builder, warningiserror=True,
-                confoverrides={"nitpicky": True}, status=None if quiet else sys.stdout,
+                confoverrides={"nitpicky": True, "language": language}, status=None if quiet else sys.stdout,
                 warning=sys.stderr,
             )
             app.build()

@@ -71,6 +71,10 @@ CODES_LIST: tuple[Code, ...] = (
     _book("unknown-key", "booktools",
           "a citation names a key that references.bib does not define",
           "correct the key (the message suggests the closest one), or add the entry"),
+    _book("translation-citation", "booktools",
+          "a translated paragraph cites works its English paragraph does not cite",
+          "give the translation the English paragraph's {footcite} keys in the same order; "
+          "translate only the text in braces before a key"),
     _book("redirect-shadowed", "booktools",
           "conf.py's redirects send an address elsewhere, but a chapter of that name exists",
           "remove the redirect, or rename the chapter"),
@@ -163,6 +167,11 @@ CODES_LIST: tuple[Code, ...] = (
     Code("ref.term", "Sphinx", "a {term} names a term the glossary does not hold",
          "add the term to book/data/glossary.csv (it feeds the glossary page), "
          "or correct its spelling"),
+    Code("i18n.inconsistent_references", "Sphinx",
+         "a translated paragraph has other notes, terms or cross-references than its "
+         "English paragraph",
+         "keep every {footcite}, {term}, {ref} and {doc} of the English paragraph in the "
+         "translation: translate a term's text as {term}`magyar szöveg <English term>`"),
     Code("ref.doc", "Sphinx", "a {doc} names a page that does not exist",
          "give the chapter's file name without '.md', e.g. {doc}`05-twenty-third-october`"),
     Code("myst.xref_missing", "MyST", "a Markdown link leads to an id or file that does not exist",

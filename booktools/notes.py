@@ -49,6 +49,15 @@ logger = logging.getLogger(__name__)
 SEEN = "booktools_notes_seen"
 #: Number of notes made so far in the current document.
 COUNT = "booktools_notes_count"
+#: The notes made so far, by name, and by the keys they cite (for a paragraph's translation).
+NOTES = "booktools_notes_nodes"
+MADE = "booktools_notes_made"
+
+
+def _in_translation(document: docutils.nodes.document) -> bool:
+    """Whether *document* is Sphinx's parse of a translated message (sphinx.transforms.i18n
+    names it ``<file>:<line>:<translated>``), not the chapter itself."""
+    return str(document.get("source", "")).endswith(":<translated>")
 
 
 class NoteCiteRole(SphinxRole):
@@ -70,9 +79,12 @@ class NoteCiteRole(SphinxRole):
                 location=self.exact_location(),
             )
             return [], []
+        if _in_translation(self.inliner.document):
+            return self._translated(domain, targets)
         seen: set[str] = env.temp_data.setdefault(SEEN, set())  # type: ignore[assignment]
         pieces: list[Text] = []
         keys: list[str] = []
+        shorts: list[bool] = []
         for target in targets:
             entry = entries.get(target.key)
             if entry is None:
@@ -92,11 +104,15 @@ class NoteCiteRole(SphinxRole):
                     entry, short=target.key in seen, pre=target.pre, post=target.post
                 )
             )
+            shorts.append(target.key in seen)
             seen.add(target.key)
             keys.append(target.key)
         if not pieces:
             return [], []
         ref = self._make_note(domain, keys, pieces)
+        made = cast("dict[tuple[int, tuple[str, ...]], list[tuple[str, list[bool]]]]",
+                    env.temp_data.setdefault(MADE, {}))
+        made.setdefault((self.lineno, tuple(keys)), []).append((ref["refname"], shorts))
         # Registered as citations with sphinxcontrib-bibtex, so that the bibliography's
         # default filter (``cited``) lists exactly the works the notes cite.
         domain.citation_refs.append(
@@ -108,6 +124,53 @@ class NoteCiteRole(SphinxRole):
             )
         )
         return [ref], []
+
+    def _translated(self, domain: BibtexDomain, targets: list[Any]
+                    ) -> tuple[list[docutils.nodes.Node], list[docutils.nodes.system_message]]:
+        """The same citation in a paragraph's translation (the Hungarian edition).
+
+        Sphinx's i18n transform parses the translated paragraph after the English one
+        (twice), and keeps a note reference only when it names a note of the English
+        paragraph.  So this reuses the English paragraph's note for the same works: its
+        number and its full or short forms stay, and its text is set again with the
+        translation's own pre- and post-text (``{footcite}`{Lásd}key{45}```).  The
+        English paragraph is the one at the line Sphinx names the translation's source by.
+        """
+        from .notes_style import plain_text
+
+        env = self.env
+        entries = domain.bibdata.data.entries
+        keys = tuple(t.key for t in targets if t.key in entries)
+        document = self.inliner.document
+        line = int(str(document["source"]).rsplit(":", 2)[1] or 0)
+        made = cast("dict[tuple[int, tuple[str, ...]], list[tuple[str, list[bool]]]]",
+                    env.temp_data.get(MADE, {}))
+        uses = cast("dict[tuple[str, ...], int]", document.setdefault("booktools_uses", {}))
+        nth = uses[keys] = uses.get(keys, 0) + 1
+        if len(made.get((line, keys), [])) < nth:
+            codes.warn(
+                logger, "book.translation-citation",
+                "the translation cites %s, which the English paragraph does not cite here: "
+                "keep the English paragraph's {footcite} keys, in the same order",
+                ", ".join(keys) or self.text,
+                location=self.exact_location(),
+            )
+            return [], []
+        name, shorts = made[(line, keys)][nth - 1]
+        style = _style()
+        valid = [t for t in targets if t.key in entries]
+        text = Text("; ").join([
+            style.format_note(entries[t.key], short=short, pre=t.pre, post=t.post)
+            for t, short in zip(valid, shorts, strict=True)
+        ])
+        if not plain_text(text).rstrip().endswith((".", "?", "!")):
+            text = Text(text, ".")
+        footnote = cast("dict[str, docutils.nodes.footnote]",
+                        env.temp_data.get(NOTES, {}))[name]
+        footnote.children = []
+        footnote += docutils.nodes.paragraph("", "", *text.render(domain.backend))
+        node_text_transform(footnote)
+        return [docutils.nodes.footnote_reference(f"[#{name}]_", refname=name, auto=1)], []
 
     def exact_location(self) -> tuple[str, int]:
         """(docname, line) of this role itself, not of its paragraph's first line.
@@ -149,6 +212,8 @@ class NoteCiteRole(SphinxRole):
         footnote = docutils.nodes.footnote(auto=1, classes=["booktools-note"])
         footnote["names"].append(name)
         footnote["citekeys"] = keys
+        cast("dict[str, docutils.nodes.footnote]",
+             env.temp_data.setdefault(NOTES, {}))[name] = footnote
         footnote += docutils.nodes.paragraph("", "", *text.render(domain.backend))
         document = self.inliner.document
         document.note_autofootnote(footnote)
