@@ -8,14 +8,24 @@
 # succeeded, so a failed build never replaces the last good edition.
 
 PYTHON  := .venv/bin/python
-BUILD   := $(PYTHON) -m booktools.build
 SETUP   := .venv/.synced
 
-.DEFAULT_GOAL := all
-.PHONY: all setup html epub pdf pdf-a4 test check serve linkcheck bench clean help
+# The language: `make html LANG=hu` builds the Hungarian edition only, `make html` the
+# English.  Only LANG given on the command line counts (the environment's LANG is the
+# shell's locale, such as en_GB.UTF-8); recipes then run in the C.UTF-8 locale.
+ifeq ($(origin LANG),command line)
+BOOK_LANG := $(LANG)
+export LANG := C.UTF-8
+else
+BOOK_LANG := en
+endif
+BUILD   := $(PYTHON) -m booktools.build --language $(BOOK_LANG)
 
-all: setup ## Set up what is missing, then build EPUB, PDF and HTML (one process, one parse)
-	$(BUILD) epub pdf html  # HTML last: it offers the EPUB and PDF just built for download
+.DEFAULT_GOAL := all
+.PHONY: all setup html epub pdf pdf-a4 test check translations serve linkcheck bench clean help
+
+all: setup ## Set up what is missing, then build EPUB, PDF and HTML in English and Hungarian
+	$(PYTHON) -m booktools.build --language all epub pdf html  # HTML last: it offers the rest
 
 setup: ## Install missing system tools (apt) and the locked Python and Node packages
 	@bash booktools/setup.sh
@@ -38,8 +48,11 @@ pdf-a4: $(SETUP) ## Build the PDF on A4 paper for office printing: _build/pdf/hu
 test: setup ## Run the whole test suite (builds what it needs)
 	$(PYTHON) -m pytest
 
-check: $(SETUP) ## Fast check of an edit: references, images, HTML build and its links (one process)
-	@$(PYTHON) -m booktools.check
+check: $(SETUP) ## Fast check of an edit: references, images, HTML build and its links (LANG=hu too)
+	@$(PYTHON) -m booktools.check --language $(BOOK_LANG)
+
+translations: $(SETUP) ## Update the catalogues in locales/ from the English text; list what is left
+	$(PYTHON) -m booktools.translation update --language $(if $(filter en,$(BOOK_LANG)),hu,$(BOOK_LANG))
 
 linkcheck: html ## Check every external URL of the HTML edition (online; never in make test)
 	$(PYTHON) -m booktools.linkcheck external

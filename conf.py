@@ -45,6 +45,7 @@ extensions = [
     # The HTML edition for readers and hosts (see the HTML section below).
     "booktools.html",
     "booktools.redirects",  # old chapter addresses send readers on (HTML only)
+    "booktools.alternates",  # the language switch, hreflang and both languages' sitemap
     "sphinx_sitemap",
     "notfound.extension",
     "sphinxext.opengraph",
@@ -103,7 +104,8 @@ html_show_sourcelink = False
 html_show_sphinx = False
 # sphinx-book-theme's sidebar, with the title in a labelled region (booktools/_templates).
 html_sidebars = {
-    "**": ["sidebar-title.html", "icon-links.html", "search-button-field.html",
+    "**": ["sidebar-title.html", "language-switch.html", "icon-links.html",
+           "search-button-field.html",
            "sbt-sidebar-nav.html"],
 }
 html_theme_options = {

@@ -34,11 +34,13 @@ figures, plans      all        the timeline chart and maps, drawn from ``book/da
 backmatter          all        timeline, people, places, glossary, numbers pages from data
 incremental         HTML/EPUB  a changed title or label rewrites every page showing it
 prune               HTML/EPUB  no page or image of a removed document survives
-language            all        ``lang="hu"`` on Hungarian titles, terms and street names
+language            all        the Hungarian edition's settings (``-D language=hu``) and its
+                               interface strings; ``lang="hu"`` on Hungarian words
 epub                EPUB       the EPUB 3 builder, its translator, metadata, cover, zip
 typst               PDF        the PDF builder: doctrees to Typst, compiled in-process
 html, navigation    HTML       the website: downloads menu, favicon, shared navigation
 redirects           HTML       old chapter addresses send readers on
+alternates          HTML       the language switch, ``hreflang`` links, both languages' sitemap
 ==================  =========  ============================================================
 
 Shared pieces: ``meta`` (title, author, repository, the build fingerprint; the paths
@@ -59,6 +61,8 @@ event, the priority says why one must come first.
 ======================  =============================  =======  ====  =======================
 event                   handler                        edition  prio  why this priority
 ======================  =============================  =======  ====  =======================
+config-inited           language.configure_edition     all      0     before every reader
+                                                                      of what it sets
 config-inited           html.check_opengraph_cards     HTML     500
 config-inited           html.on_config_inited          HTML     500
 config-inited           notes._copy_fingerprint        all      500
@@ -85,12 +89,15 @@ html-page-context       navigation.share_sphinx_...    HTML     499   before the
 html-page-context       html.add_download_menu         HTML     600   after the theme
 html-page-context       html.label_toc_toggles         HTML     600   after the theme
 html-page-context       html.link_favicon              HTML     500
+html-page-context       alternates.add_alternates      HTML     500
 html-page-context       epub.add_page_context          EPUB     900   after last-updated-
                                                                       by-git (500)
 build-finished          incremental.complete_sitemap   HTML     400   before sphinx-sitemap
                                                                       writes (500)
 build-finished          html.on_build_finished         HTML     500
 build-finished          notes._save_forms              all      500
+build-finished          alternates.list_every_language HTML     600   after sphinx-sitemap
+                                                                      writes (500)
 ======================  =============================  =======  ====  =======================
 
 Post-transform: ``language.MarkHungarian`` (priority 900, every builder).  The warm preview

@@ -42,6 +42,9 @@ class DataDirective(SphinxDirective):
     """Parse generated MyST in place of the directive, reporting data faults."""
 
     has_content = False
+    #: Lists of names, filed alphabetically: the Hungarian edition files them again by the
+    #: Hungarian alphabet once their names are translated (booktools.language.SortLists).
+    by_name = False
 
     def markdown(self) -> list[str]:
         raise NotImplementedError
@@ -63,6 +66,9 @@ class DataDirective(SphinxDirective):
         container = nodes.container()
         self.state.nested_parse(StringList(lines, source=self.get_source_info()[0]),
                                 self.content_offset, container)
+        if self.by_name:
+            for found in container.findall(nodes.definition_list):
+                found["book_sort_by_name"] = True
         return container.children
 
 
@@ -80,6 +86,8 @@ class TimelineTable(DataDirective):
 
 class PeopleList(DataDirective):
     """Each person: English and Hungarian name order, years, role, chapters."""
+
+    by_name = True
 
     def markdown(self) -> list[str]:
         texts = {p: p.read_text(encoding="utf-8") for p in chapters(Path(self.env.srcdir))}
@@ -107,6 +115,8 @@ class PeopleList(DataDirective):
 
 class PlacesList(DataDirective):
     """Places in Hungary and beyond, grouped by kind, with links to their sections."""
+
+    by_name = True
 
     HEADINGS: ClassVar[dict[str, str]] = {
         "town": "Towns on the map", "district": "Districts of Budapest",

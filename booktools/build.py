@@ -8,6 +8,10 @@
 * The last good edition is kept: each edition is built in a work folder
   (``_build/.work/<edition>``) and published into ``_build/`` only when its build
   succeeded, by an atomic rename, so a failed build leaves the previous files.
+* Languages: ``--language hu`` builds the Hungarian editions from the catalogues in
+  ``locales/hu`` (``--language en,hu`` both; English is the default).  Each language has
+  its own parse cache and work folders; the Hungarian site is published under
+  ``_build/html/hu/``, its EPUB and PDF beside the English ones with ``-hu`` in the name.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ def source_date_epoch() -> str:
 
 
 def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Path = ROOT,
-               doctrees: Path = DOCTREES, quiet: bool = False, language: str = "en") -> int:
+               doctrees: Path = DOCTREES, quiet: bool = False, language: str = "en",
+               ) -> int:
     """Run one Sphinx builder in this process; return its status (0 = success).
 
     An error Sphinx raises (a data file an extension rejects at start-up, a bad
@@ -67,7 +72,8 @@ def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Pa
             app = Sphinx(
                 srcdir=srcdir, confdir=confdir, outdir=outdir, doctreedir=doctrees,
                 buildername=builder, warningiserror=True,
-                confoverrides={"nitpicky": True, "language": language}, status=None if quiet else sys.stdout,
+                confoverrides={"nitpicky": True, "language": language},
+                status=None if quiet else sys.stdout,
                 warning=sys.stderr,
             )
             app.build()
@@ -82,8 +88,10 @@ def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Pa
         raise BuildError(f"{exc.category}: {exc}") from None
 
 
-def publish_dir(built: Path, target: Path) -> None:
+def publish_dir(built: Path, target: Path, keep: Sequence[str] = ()) -> None:
     """Replace *target* by a copy of *built*, swapping folders by rename.
+
+    The subfolders named in *keep* (another language's site) move into the new copy.
 
     A file the build did not rewrite (same size and modification time as the published
     copy, which ``copy2`` gave it) is hard-linked from the published edition instead of
@@ -108,6 +116,9 @@ def publish_dir(built: Path, target: Path) -> None:
 
     shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"),
                     copy_function=link_or_copy)
+    for name in keep:
+        if (target / name).is_dir() and not (fresh / name).exists():
+            (target / name).rename(fresh / name)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
@@ -123,10 +134,18 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def pdf_name() -> str:
+def pdf_name(language: str = "en") -> str:
     """The published PDF's name: the 6x9 in trim by default, BOOK_PAPER=a4 beside it."""
     paper = os.environ.get("BOOK_PAPER", "6x9")
-    return f"{meta.BASENAME}.pdf" if paper == "6x9" else f"{meta.BASENAME}-{paper}.pdf"
+    base = meta.identity(language).basename
+    return f"{base}.pdf" if paper == "6x9" else f"{base}-{paper}.pdf"
+
+
+def folders(language: str) -> tuple[Path, Path]:
+    """The parse cache and the work folders' parent for *language*."""
+    if language == "en":
+        return DOCTREES, WORK
+    return BUILD / f".doctrees-{language}", WORK / language
 
 
 def check_bibliography(bib: Path = ROOT / "references.bib") -> None:
@@ -143,37 +162,52 @@ def check_bibliography(bib: Path = ROOT / "references.bib") -> None:
             problem.render(ROOT) for problem in problems))
 
 
-def build(edition: str, quiet: bool = False) -> Path:
+def build(edition: str, quiet: bool = False, language: str = "en") -> Path:
     """Build one edition in its work folder and publish it; return the published path."""
-    work = WORK / edition
+    doctrees, work_root = folders(language)
+    work = work_root / edition
     started = time.perf_counter()
-    keep = f"the last good edition in _build/{edition} is unchanged"
+    name = edition if language == "en" else f"{edition} ({language})"
+    keep = f"the last good {name} edition in _build/{edition} is unchanged"
     try:
-        status = run_sphinx(BUILDER[edition], work, quiet=quiet)
+        status = run_sphinx(BUILDER[edition], work, doctrees=doctrees, quiet=quiet,
+                            language=language)
     except BaseException:
         # Sphinx would cache the faulty chapters as read and stay silent about them
         # next time: forget the parse, so the next build reads them and reports again.
-        shutil.rmtree(DOCTREES, ignore_errors=True)
+        shutil.rmtree(doctrees, ignore_errors=True)
         raise
     if status != 0:
-        shutil.rmtree(DOCTREES, ignore_errors=True)
+        shutil.rmtree(doctrees, ignore_errors=True)
         raise BuildError(
-            f"the {edition} edition has errors (listed above with file and line); {keep}")
+            f"the {name} edition has errors (listed above with file and line); {keep}")
+    base = meta.identity(language).basename
     if edition == "html":
-        target = BUILD / "html"
-        publish_dir(work, target)
+        target = BUILD / "html" if language == "en" else BUILD / "html" / language
+        others = [lang for lang in meta.LANGUAGES if lang != "en"]
+        publish_dir(work, target, keep=others if language == "en" else ())
         published = target / "index.html"
     elif edition == "epub":
-        published = BUILD / "epub" / f"{meta.BASENAME}.epub"
+        published = BUILD / "epub" / f"{base}.epub"
         publish_file(work / f"{meta.BASENAME}.epub", published)
     else:
         # Typst compiled it in the builder; a Typst error is a build error above.
         pdf = work / f"{meta.BASENAME}.pdf"
-        published = BUILD / "pdf" / pdf_name()
+        published = BUILD / "pdf" / pdf_name(language)
         publish_file(pdf, published)
-    print(f"[build] {edition}: {published.relative_to(ROOT)} "
+    print(f"[build] {name}: {published.relative_to(ROOT)} "
           f"({time.perf_counter() - started:.1f} s)", flush=True)
     return published
+
+
+def languages(value: str) -> list[str]:
+    """``--language en,hu`` (or ``all``) as a list, checked against booktools.meta."""
+    chosen = list(meta.LANGUAGES) if value == "all" else value.split(",")
+    unknown = [lang for lang in chosen if lang not in meta.LANGUAGES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown language {unknown[0]!r}: choose from {', '.join(meta.LANGUAGES)} or all")
+    return chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("editions", nargs="*", metavar="{html,epub,pdf}")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only warnings, errors and the result")
+    parser.add_argument("-l", "--language", type=languages, default=["en"],
+                        help="en, hu, a list (en,hu) or all; English by default")
     args = parser.parse_args(argv)
     unknown = [e for e in args.editions if e not in EDITIONS]
     if unknown:
@@ -188,8 +224,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     try:
         check_bibliography()
-        for edition in args.editions or DEFAULT_ORDER:
-            build(edition, quiet=args.quiet)
+        editions = args.editions or DEFAULT_ORDER
+        # Each language's HTML after its EPUB and PDF: it offers them for download.
+        for edition in sorted(editions, key=lambda e: e == "html"):
+            for language in args.language:
+                build(edition, quiet=args.quiet, language=language)
     except BookError as exc:
         print(f"\n[build] FAILED: {exc}", file=sys.stderr)
         if isinstance(exc, BuildError) and "last good edition" not in str(exc):

@@ -13,6 +13,7 @@ line says in one sentence what passed or what failed.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -22,6 +23,8 @@ from . import bibcheck, build, linkcheck
 from .errors import BookError, ToolError
 
 ROOT = build.ROOT
+#: The edition's language (``--language hu``, ``make check LANG=hu``).
+LANGUAGE = ["en"]
 
 
 def step_references() -> list[str]:
@@ -36,14 +39,17 @@ def step_images() -> list[str]:
 def step_html() -> list[str]:
     try:
         build.check_bibliography()
-        build.build("html", quiet=True)
+        build.build("html", quiet=True, language=LANGUAGE[0])
     except BookError as exc:
         return [str(exc)]
     return []
 
 
 def step_links() -> list[str]:
-    return [p.render(ROOT) for p in linkcheck.check_html(build.BUILD / "html", build.SOURCE)]
+    site = build.BUILD / "html"
+    if LANGUAGE[0] != "en":
+        site = site / LANGUAGE[0]
+    return [p.render(ROOT) for p in linkcheck.check_html(site, build.SOURCE)]
 
 
 STEPS: list[tuple[str, str, Callable[[], list[str]]]] = [
@@ -55,6 +61,9 @@ STEPS: list[tuple[str, str, Callable[[], list[str]]]] = [
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-l", "--language", choices=build.meta.LANGUAGES, default="en")
+    LANGUAGE[0] = parser.parse_args(argv).language
     os.environ["SOURCE_DATE_EPOCH"] = build.source_date_epoch()
     started = time.perf_counter()
     passed: list[str] = []

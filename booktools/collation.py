@@ -103,3 +103,28 @@ def hungarian_key(text: str) -> tuple:
 
 def sort_hungarian(items: list[str]) -> list[str]:
     return sorted(items, key=hungarian_key)
+
+
+def string_key(text: str) -> str:
+    """:func:`hungarian_key` as a string that sorts the same way by code point, for
+    sorting where only strings compare (the PDF's index is sorted by Typst)."""
+    primary, length, case = hungarian_key(text)
+
+    def level(words: tuple[tuple[int, ...], ...]) -> str:
+        # A word ends with a space, below every letter: "Nagy Imre" before "Nagyvárad".
+        return " ".join("".join(chr(0x30 + n) for n in word) for word in words)
+
+    return "\x01".join((level(primary), level(length), level(case), text))
+
+
+def initial(text: str) -> str:
+    """The letter a Hungarian index files *text* under: "Cs" for Csepel, "Ö" for Őrség,
+    "A" for Ávó; "" when it does not start with a letter."""
+    words = [w for w in _WORD_BREAK.split(text.strip().lstrip("\"'‘’“”„(«»")) if w]
+    if not words:
+        return ""
+    first = letters(words[0].lower())[0] if letters(words[0].lower()) else ""
+    first = _LONG.get(first, first)
+    if first not in _RANK:
+        return ""
+    return first[0].upper() + first[1:]

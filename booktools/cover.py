@@ -66,18 +66,20 @@ _DESIGN = """
 """
 
 
-def _render(width: int, height: int, *, scale: float, hole: bool, author: str) -> Image.Image:
+def _render(width: int, height: int, *, scale: float, hole: bool, author: str,
+            language: str = "en") -> Image.Image:
     import io
 
     import typst
     from PIL import Image
 
-    year, _, rest = meta.TITLE.partition(":")
+    ident = meta.identity(language)
+    year, _, rest = ident.title.partition(":")
     inputs = {
         "width": str(width), "height": str(height), "band": str(height // 7),
         "scale": str(scale), "hole": "yes" if hole else "no",
         "year": year.strip(), "rest": rest.strip(),
-        "subtitle": meta.SUBTITLE.replace("'", "\u2019"), "author": author,
+        "subtitle": ident.subtitle.replace("'", "\u2019"), "author": author,
         "ink": ",".join(map(str, INK)), "white": ",".join(map(str, WHITE)),
         "red": ",".join(map(str, RED)), "green": ",".join(map(str, GREEN)),
     }
@@ -86,30 +88,31 @@ def _render(width: int, height: int, *, scale: float, hole: bool, author: str) -
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
-def draw_cover() -> Image.Image:
+def draw_cover(language: str = "en") -> Image.Image:
     """The cover: the tricolour with a hole in the white band, as on the flags of 1956.
 
     The revolutionaries cut the communist coat of arms out of the flag: a hole.
     """
-    return _render(WIDTH, HEIGHT, scale=1.0, hole=True, author=meta.AUTHOR.removeprefix("The "))
+    author = meta.identity(language).author.removeprefix("The ")
+    return _render(WIDTH, HEIGHT, scale=1.0, hole=True, author=author, language=language)
 
 
-def draw_social_card() -> Image.Image:
+def draw_social_card(language: str = "en") -> Image.Image:
     """The 1200×630 card that link previews show: the cover's flag, year and title."""
-    return _render(1200, 630, scale=0.5, hole=False, author="")
+    return _render(1200, 630, scale=0.5, hole=False, author="", language=language)
 
 
-def write_social_card(path: Path) -> Path:
+def write_social_card(path: Path, language: str = "en") -> Path:
     """Write the link-preview card to *path*; the same bytes for the same title."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    draw_social_card().save(path, format="PNG", optimize=True)
+    draw_social_card(language).save(path, format="PNG", optimize=True)
     return path
 
 
-def write_cover(path: Path) -> Path:
+def write_cover(path: Path, language: str = "en") -> Path:
     """Write the cover PNG to *path* (folders made as needed); return *path*."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    draw_cover().save(path, format="PNG", optimize=True)
+    draw_cover(language).save(path, format="PNG", optimize=True)
     return path
 
 

@@ -28,6 +28,7 @@ from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.html5 import HTML5Translator
 
 from . import cover, meta
+from .language import words
 
 HERE = Path(__file__).resolve().parent
 COVER_IMAGE = "_static/cover.png"
@@ -38,12 +39,6 @@ SUBJECTS = [
     "Hungary -- Politics and government -- 1945-1989",
     "Cold War",
 ]
-ACCESSIBILITY_SUMMARY = (
-    "This publication conforms to WCAG 2.1 Level AA. It has a table of contents, landmarks, "
-    "headings for every part, chapter and section, and notes linked both ways; the reading "
-    "order follows the printed book. Images carry text alternatives, Hungarian words are "
-    "marked as Hungarian, and no colour carries meaning alone."
-)
 # EPUB landmarks (epub:type) for the EPUB 2 guide types Sphinx's ``epub_guide`` uses.
 LANDMARK_TYPES = {
     "cover": "cover", "title-page": "titlepage", "copyright-page": "copyright-page",
@@ -110,10 +105,12 @@ class BookEpubBuilder(Epub3Builder):
         return meta.build_time()
 
     def content_metadata(self) -> dict[str, Any]:
+
         metadata = super().content_metadata()
         esc = html.escape
+        ident = meta.identity(self.config.language)
         metadata.update(
-            subtitle=esc(meta.SUBTITLE),
+            subtitle=esc(ident.subtitle),
             subjects=[esc(s) for s in SUBJECTS],
             license_url=esc(LICENSE_URL),
             source_url=esc(meta.REPOSITORY_URL),
@@ -124,9 +121,9 @@ class BookEpubBuilder(Epub3Builder):
                 "index", "displayTransformability", "unlocked",
             ],
             accessibility_hazards=["none"],
-            accessibility_summary=esc(ACCESSIBILITY_SUMMARY),
+            accessibility_summary=esc(words(self.config.language)["accessibility-summary"]),
             conforms_to="EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
-            certified_by=esc(meta.PUBLISHER),
+            certified_by=esc(ident.publisher),
         )
         return metadata
 
@@ -182,16 +179,45 @@ class BookEpubBuilder(Epub3Builder):
 # -- Extra pages and the cover ----------------------------------------------------------------
 
 
-def page_context(app: Sphinx) -> dict[str, str]:
-    """What the cover, title and copyright templates print."""
+def page_context(app: Sphinx) -> dict[str, Any]:
+    """What the cover, title and copyright templates print, in the edition's language."""
+    import datetime
+
+    from babel.dates import format_date
+
+    from .language import words
+
     when = meta.build_time()
+    language = app.config.language or "en"
+    ident = meta.identity(language)
+    day = datetime.date(when.tm_year, when.tm_mon, when.tm_mday)
+    date = (format_date(day, format="long", locale="hu") if language == "hu"
+            else f"{when.tm_mday} {time.strftime('%B %Y', when)}")
+    subtitle = ident.subtitle.replace("'", "\u2019")
+    say = words(language)
+    link = f'<a href="{html.escape(LICENSE_URL)}">CC BY-SA 4.0</a>'
+    source = f'<a href="{html.escape(meta.REPOSITORY_URL)}">{html.escape(meta.REPOSITORY_URL)}</a>'
+    esc = html.escape
     return {
-        "book_title": meta.TITLE, "book_subtitle": meta.SUBTITLE.replace("'", "\u2019"),
-        "book_author": meta.AUTHOR, "book_publisher": meta.PUBLISHER, "book_year": meta.YEAR,
+        "book_title": ident.title, "book_subtitle": subtitle,
+        "book_author": ident.author, "book_publisher": ident.publisher, "book_year": meta.YEAR,
         "book_version": meta.VERSION, "book_identifier": app.config.epub_identifier,
-        "book_date": f"{when.tm_mday} {time.strftime('%B %Y', when)}",
-        "license_url": LICENSE_URL, "source_url": meta.REPOSITORY_URL,
-        "accessibility_summary": ACCESSIBILITY_SUMMARY,
+        "book_date": date, "license_url": LICENSE_URL, "source_url": meta.REPOSITORY_URL,
+        "accessibility_summary": say["accessibility-summary"],
+        # The pages' sentences, escaped here; the links in them are markup.
+        "say_title_page": say["title-page"],
+        "say_copyright_heading": say["copyright-heading"],
+        "say_edition": esc(say["edition"].format(work="{work}", version=meta.VERSION,
+                                                 date=date)).replace(
+            "{work}", f"<cite>{esc(ident.title)}: {esc(subtitle)}</cite>"),
+        "say_copyright_line": esc(say["copyright-line"].format(
+            year=meta.YEAR, author=ident.author, publisher=ident.publisher)),
+        "say_licence": esc(say["licence"]).replace("{link}", link),
+        "say_source": esc(say["source"]).replace("{link}", source),
+        "say_identifier": esc(say["identifier"].format(identifier=app.config.epub_identifier)),
+        "say_colophon": esc(say["colophon"]),
+        "say_cover_alt": say["cover-alt"].format(title=ident.title, subtitle=subtitle,
+                                                 author=ident.author),
     }
 
 
@@ -199,11 +225,12 @@ def collect_pages(app: Sphinx) -> Any:
     """Render the title and copyright pages (EPUB only), and draw the cover."""
     if app.builder.name != "epub":
         return []
-    cover.write_cover(Path(app.outdir) / COVER_IMAGE)
+    cover.write_cover(Path(app.outdir) / COVER_IMAGE, app.config.language or "en")
     ctx = page_context(app)
     return [
-        ("titlepage", {**ctx, "title": "Title page"}, "titlepage.html"),
-        ("copyright", {**ctx, "title": "Copyright"}, "copyright.html"),
+        ("titlepage", {**ctx, "title": ctx["say_title_page"]}, "titlepage.html"),
+        ("copyright", {**ctx, "title": words(app.config.language).get("Copyright", "Copyright")},
+         "copyright.html"),
     ]
 
 

@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
 import types
@@ -102,7 +103,9 @@ class SizeImages(SphinxPostTransform):
 def cache_dir(app: Sphinx) -> Path:
     """Drawn images kept between builds: ``_build/.cache`` (beside the doctrees, which a
     failed build deletes)."""
-    return Path(app.doctreedir).parent / ".cache"
+    cache = Path(app.doctreedir).parent / ".cache"
+    language = app.config.language or "en"
+    return cache if language == "en" else cache / language  # a language's own drawings
 
 
 def human_size(size: int) -> str:
@@ -193,18 +196,26 @@ def add_download_menu(app: Sphinx, pagename: str, templatename: str,
     downloads = context.get("book_downloads") or []
     if not is_html_site(app) or not downloads or "header_buttons" not in context:
         return
+    from .language import words
+
+    say = words(app.config.language)
     root = context["pathto"](DOWNLOADS_DIR, 1)
+    comma = app.config.language == "hu"  # "2,4 MB" in Hungarian
+
+    def size(d: dict[str, Any]) -> str:
+        return d["size_text"].replace(".", ",") if comma else d["size_text"]
+
     context["header_buttons"].insert(0, {
         "type": "group",
-        "tooltip": "Download the whole book",
+        "tooltip": say["download-tooltip"],
         "icon": "fa-solid fa-download",
         "label": "download-book",
         "buttons": [
             {
                 "type": "link",
                 "url": f"{root}/{d['name']}",
-                "text": f"{d['label']} ({d['size_text']})",
-                "tooltip": f"The whole book as {d['label']}, {d['size_text']}",
+                "text": f"{d['label']} ({size(d)})",
+                "tooltip": say["download-as"].format(label=d["label"], size=size(d)),
                 "icon": "fa-solid fa-file-pdf" if d["label"] == "PDF" else "fa-solid fa-book",
                 "label": f"download-{d['label'].lower()}",
             }
@@ -227,7 +238,10 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
             raise BuildError(f"{source} changed during the HTML build; build again")
         shutil.copyfile(source, target / d["name"])
     # One link-preview card for the whole book, drawn from its title (conf.py: ogp_image).
-    cover.write_cached(outdir / SOCIAL_CARD, cover.write_social_card, cache_dir(app))
+    language = app.config.language or "en"
+    cover.write_cached(outdir / SOCIAL_CARD,
+                       functools.partial(cover.write_social_card, language=language),
+                       cache_dir(app))
     sitemap = f"{app.config.html_baseurl.rstrip('/')}/{app.config.sitemap_filename}"
     (outdir / "robots.txt").write_text(
         f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n", encoding="utf-8"

@@ -1,4 +1,16 @@
-"""Hungarian in an English book: marked so that every edition says it in Hungarian.
+"""Hungarian in the book: the Hungarian edition's settings, and Hungarian words marked.
+
+**The edition's language.**  ``-D language=hu`` (``make html LANG=hu``) builds the
+Hungarian edition from the catalogues in ``locales/hu`` (booktools.translation).  At
+``config-inited``, before any other extension reads them, :func:`configure_edition` sets
+what conf.py cannot know in advance: the title, author and description in Hungarian
+(booktools.meta), the site's address under ``/hu/``, the EPUB's identifier, the
+downloads, the landmarks' titles and the 404 page.  :data:`WORDS` holds the book's own
+interface strings in each language (the download menu, the EPUB's accessibility
+summary, the PDF's headings); Sphinx's and the theme's strings come from their own
+catalogues.
+
+**Hungarian in the English edition.**
 
 A post-transform wraps Hungarian italics (titles of works, terms) and Budapest street and
 square names ("Bródy Sándor utca", "Corvin köz") in a ``hungarian`` node.  The website and
@@ -10,10 +22,13 @@ readers pronounce it as Hungarian; the PDF's translator (booktools/typst) writes
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.typing import ExtensionMetadata
 from sphinx.writers.html5 import HTML5Translator
@@ -34,6 +49,185 @@ ENGLISH_LEADS = frozenset(
     ["A", "An", "And", "At", "By", "Facing", "From", "In", "Into", "Near", "Of", "On", "The",
      "To", "Along", "Past", "Towards", "Via"]
 )
+
+
+#: The book's own interface strings, by language (English is the fallback).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "download-tooltip": "Download the whole book",
+        "download-as": "The whole book as {label}, {size}",
+        "other-language": "Magyarul",
+        "other-language-label": "A könyv magyarul (this page in Hungarian)",
+        "not-found-title": "Page not found",
+        "not-found-body": "There is no page at this address. Start again from the "
+                          '<a href="{prefix}index.html">table of contents</a> or search the book.',
+        "copyright": "{year}, {author}. Text CC BY-SA 4.0",
+        "updated": "%-d %B %Y",
+        # The EPUB's title, copyright and cover pages (booktools/epub_theme).
+        "title-page": "Title page",
+        "copyright-heading": "Copyright and colophon",
+        "edition": "{work}, edition {version}, {date}.",
+        "copyright-line": "Copyright © {year} {author}. Published by {publisher}.",
+        "licence": "The text is licensed under the Creative Commons Attribution-ShareAlike "
+                   "4.0 International licence ({link}): you may copy, share and adapt it, for "
+                   "any purpose, if you credit the authors and share your changes under the "
+                   "same licence.",
+        "source": "The source text, the tools that build this book and its history of "
+                  "changes are at {link}.",
+        "identifier": "Identifier: {identifier}",
+        "colophon": "The cover was drawn from the book’s title when this edition was built. "
+                    "Set with Sphinx from MyST Markdown; the printed edition is set in Linux "
+                    "Libertine.",
+        "cover-alt": "Cover: {title}. {subtitle}. {author}.",
+        "accessibility-summary": (
+            "This publication conforms to WCAG 2.1 Level AA. It has a table of contents, "
+            "landmarks, headings for every part, chapter and section, and notes linked both "
+            "ways; the reading order follows the printed book. Images carry text "
+            "alternatives, Hungarian words are marked as Hungarian, and no colour carries "
+            "meaning alone."),
+    },
+    "hu": {
+        "download-tooltip": "A teljes könyv letöltése",
+        "download-as": "A teljes könyv {label} formátumban, {size}",
+        "other-language": "English",
+        "other-language-label": "The book in English (ez az oldal angolul)",
+        "not-found-title": "Az oldal nem található",
+        "not-found-body": "Ezen a címen nincs oldal. Kezdje újra a "
+                          '<a href="{prefix}index.html">tartalomjegyzéktől</a>, vagy keressen '
+                          "a könyvben.",
+        "copyright": "{year}, {author}. A szöveg CC BY-SA 4.0 licenc alatt",
+        "updated": "%Y. %B %-d.",
+        "title-page": "Címoldal",
+        "copyright-heading": "Impresszum",
+        "edition": "{work}, {version}. kiadás, {date}",
+        "copyright-line": "Copyright © {year} {author}. Kiadja: {publisher}.",
+        "licence": "A szöveg a Creative Commons Nevezd meg! – Így add tovább! 4.0 Nemzetközi "
+                   "licenc ({link}) alatt áll: bármilyen célra szabadon másolható, terjeszthető "
+                   "és átdolgozható, ha a szerzőket feltünteti, és a változtatásait ugyanezen "
+                   "licenc alatt osztja meg.",
+        "source": "A forrásszöveg, a könyvet előállító eszközök és a változtatások története: "
+                  "{link}.",
+        "identifier": "Azonosító: {identifier}",
+        "colophon": "A borítót a könyv címéből rajzolta a kiadás előállítása. A szöveget a "
+                    "Sphinx szedte MyST Markdown forrásból; a nyomtatott kiadás betűje Linux "
+                    "Libertine.",
+        "cover-alt": "Borító: {title}. {subtitle}. {author}.",
+        "accessibility-summary": (
+            "A kiadvány megfelel a WCAG 2.1 AA szintjének. Van tartalomjegyzéke és "
+            "navigációs pontjai; minden résznek, fejezetnek és alfejezetnek van címsora, a "
+            "jegyzetek és hivatkozásaik kölcsönösen egymásra mutatnak; az olvasási sorrend a "
+            "nyomtatott könyvét követi. A képeknek szöveges leírásuk van, az angol nyelvű "
+            "szövegrészek angolként vannak jelölve, és semmilyen jelentést nem hordoz "
+            "egyedül a szín."),
+        # The EPUB's landmarks and guide (conf.py's epub_guide titles, in order).
+        "Title Page": "Címoldal", "Copyright": "Impresszum",
+        "Table of Contents": "Tartalom", "Introduction": "Bevezetés",
+        "Start of the Story": "A történet kezdete", "Glossary": "Fogalomtár",
+        "Bibliography": "Irodalom", "Index": "Mutató", "Cover": "Borító",
+    },
+}
+
+
+def words(language: str | None) -> dict[str, str]:
+    """The book's interface strings in *language*, English where it has none."""
+    return {**WORDS["en"], **WORDS.get(language or "en", {})}
+
+
+def configure_edition(app: Sphinx, config: Any) -> None:
+    """Set what depends on the edition's language, before other extensions read it."""
+    import uuid
+
+    from . import meta
+
+    language = config.language or "en"
+    if language == "en":
+        return
+    if language not in meta.LANGUAGES:
+        from sphinx.errors import ConfigError
+
+        raise ConfigError(f"language {language!r}: the book is published in "
+                          f"{', '.join(meta.LANGUAGES)} (booktools.meta.LANGUAGES)")
+    ident, say = meta.identity(language), words(language)
+    config.project = config.html_title = config.epub_title = ident.title
+    config.author = config.epub_author = ident.author
+    config.epub_publisher = ident.publisher
+    config.epub_description = ident.description
+    config.copyright = config.epub_copyright = say["copyright"].format(
+        year=meta.YEAR, author=ident.author)
+    config.epub_identifier = (
+        f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{meta.REPOSITORY_URL}#{language}')}")
+    config.epub_guide = tuple((kind, page, say.get(title, title))
+                              for kind, page, title in config.epub_guide)
+    if config.html_last_updated_fmt:
+        config.html_last_updated_fmt = say["updated"]
+    # The site: the same pages under /<language>/, offering this language's downloads.
+    config.html_baseurl = f"{config.html_baseurl}{language}/"
+    config.ogp_site_url = config.html_baseurl
+    config.ogp_site_name = ident.title
+    config.ogp_image = f"{config.html_baseurl}_images/social-card.png"
+    config.ogp_image_alt = f"{ident.title}: {ident.subtitle}"
+    config.notfound_urls_prefix = f"{config.notfound_urls_prefix}{language}/"
+    title = say["not-found-title"]
+    config.notfound_context = {
+        "title": title, "pagetitle": title,
+        "body": f"<h1>{title}</h1>\n<p>"
+                + say["not-found-body"].format(prefix=config.notfound_urls_prefix) + "</p>",
+    }
+    config.book_downloads = [
+        (label, str(Path(path).with_name(
+            Path(path).name.replace(meta.BASENAME, ident.basename, 1))))
+        for label, path in config.book_downloads
+    ]
+
+
+class SortLists(SphinxTransform):
+    """In a translation, file the lists of names by that language's alphabet again.
+
+    The people, places and glossary pages are sorted by their English names when they are
+    made; Sphinx's i18n transform (priority 20) then translates each name, so the order
+    is set again after it, by the Hungarian alphabet (booktools.collation).
+    """
+
+    default_priority = 21
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.config.language != "hu":
+            return
+        from . import collation
+
+        lists = [dl for dl in self.document.findall(nodes.definition_list)
+                 if dl.get("book_sort_by_name")
+                 or isinstance(dl.parent, addnodes.glossary)]
+        for dl in lists:
+            items = [c for c in dl.children if isinstance(c, nodes.definition_list_item)]
+            if len(items) != len(dl.children):
+                continue  # something other than entries in the list: leave it as it is
+            items.sort(key=lambda item: collation.hungarian_key(
+                term.astext() if (term := item.next_node(nodes.term)) else ""))
+            dl.children = list(items)
+
+
+def sort_general_index(app: Sphinx, pagename: str, templatename: str,
+                       context: dict[str, Any], doctree: Any) -> None:
+    """The general index of a translation, filed by its alphabet (HTML and EPUB).
+
+    Sphinx groups and sorts ``genindex`` by the letters of the English alphabet; in
+    Hungarian, Cs, Gy, Ny, Sz, Zs, Ö and Ü head groups of their own, and every entry and
+    sub-entry is sorted by booktools.collation.
+    """
+    if pagename != "genindex" or app.config.language != "hu" \
+            or "genindexentries" not in context:
+        return
+    from . import collation
+
+    entries = [entry for _letter, group in context["genindexentries"] for entry in group]
+    for _name, (_links, subentries, _key) in entries:
+        subentries.sort(key=lambda sub: collation.hungarian_key(sub[0]))
+    entries.sort(key=lambda entry: collation.hungarian_key(entry[0]))
+    groups: dict[str, list[Any]] = {}
+    for entry in entries:
+        groups.setdefault(collation.initial(entry[0]) or "Jelek", []).append(entry)
+    context["genindexentries"] = list(groups.items())
 
 
 class hungarian(nodes.inline):
@@ -131,4 +325,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         texinfo=(visit_hungarian_plain, depart_hungarian_plain),
     )
     app.add_post_transform(MarkHungarian)
+    app.add_transform(SortLists)
+    app.connect("html-page-context", sort_general_index)
+    # First of every config-inited handler: sphinx-sitemap, sphinx-notfound-page,
+    # sphinxext-opengraph and booktools.html read the values it sets.
+    app.connect("config-inited", configure_edition, priority=0)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,6 +3,7 @@
 import hashlib
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 # Where things are: the one home of these paths (the build, the checkers, the tests).
@@ -26,6 +27,43 @@ DESCRIPTION = (
 )
 # The repository host; every "edit this page", "open an issue" and source link derives from it.
 REPOSITORY_URL = "https://github.com/hungary1956/book"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The book's names in one language: what its title page, metadata and files say."""
+
+    title: str
+    subtitle: str
+    author: str
+    publisher: str
+    description: str
+    basename: str  # the EPUB's and PDF's file name without suffix
+
+
+#: The languages the book is published in: English, the source, and its translations
+#: (locales/<language>/, booktools.translation).  The Hungarian site lives under /hu/.
+LANGUAGES = ("en", "hu")
+IDENTITIES = {
+    "en": Identity(TITLE, SUBTITLE, AUTHOR, PUBLISHER, DESCRIPTION, BASENAME),
+    "hu": Identity(
+        title="1956: A magyar forradalom",
+        subtitle="Munkástanácsok a tankok ellen",
+        author="A Hungary 1956 könyv szerzői",
+        publisher="A Hungary 1956 könyvprojekt",
+        description=(
+            "Az 1956-os magyar forradalom története: a háború utáni rendszer, az 1953 utáni "
+            "remények, a Petőfi Kör, október 23., a munkástanácsok és az általános sztrájk, a "
+            "harcok, a második szovjet beavatkozás és a munkástanácsok ellenállása 1957-ig."
+        ),
+        basename=f"{BASENAME}-hu",
+    ),
+}
+
+
+def identity(language: str | None) -> Identity:
+    """The book's names in *language* (English for any language it is not published in)."""
+    return IDENTITIES.get(language or "en", IDENTITIES["en"])
 
 
 def source_fingerprint() -> str:

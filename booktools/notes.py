@@ -272,12 +272,15 @@ def _copy_fingerprint(app: Sphinx, config: object) -> None:
 
 def _cache_path(app: Sphinx) -> Path:
     """Beside the doctrees, not in them (a failed build deletes them): ``_build/.cache``."""
-    return Path(app.doctreedir).parent / ".cache" / "notes-forms.pickle"
+    language = app.config.language or "en"
+    name = "notes-forms.pickle" if language == "en" else f"notes-forms-{language}.pickle"
+    return Path(app.doctreedir).parent / ".cache" / name
 
 
 def _load_forms(app: Sphinx) -> None:
     from . import notes_style
 
+    notes_style.set_language(app.config.language)  # Hungarian works cited in Hungarian
     notes_style.load_cache(_cache_path(app))
     app.booktools_forms = notes_style.cache_size()  # type: ignore[attr-defined]
 

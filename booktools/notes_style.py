@@ -17,6 +17,17 @@ entry are produced:
     Lomax, Bill. *Hungary 1956*. London: Allison & Busby, 1976.
 
 Quotation marks follow British usage (single quotes, punctuation outside).
+
+**In the Hungarian edition** a work in Hungarian (``langid = {hungarian}`` in
+references.bib) is cited as a Hungarian reader expects: names family name first
+(*Litván György*), several joined by a dash, ``szerk.`` and ``ford.``, place and
+publisher without a colon, and the English descriptions of web pages in Hungarian::
+
+    Litván György (szerk.): *Az 1956-os magyar forradalom*. Budapest, Tankönyvkiadó, 1991, 45.
+
+Works in other languages keep the English forms.  booktools.notes sets the language when a
+build starts (:func:`set_language`); the bibliography is then sorted by the Hungarian
+alphabet (booktools.collation).
 """
 
 from __future__ import annotations
@@ -37,6 +48,21 @@ from pybtex.style.formatting import BaseStyle
 from pybtex.style.sorting import BaseSortingStyle
 
 LQ, RQ = "\u2018", "\u2019"
+
+#: The edition's language: "en", or "hu" for the Hungarian edition (:func:`set_language`).
+LANGUAGE = "en"
+
+
+def set_language(language: str | None) -> None:
+    """Format for the edition in *language* from now on (booktools.notes, per build)."""
+    global LANGUAGE
+    LANGUAGE = language or "en"
+
+
+def _hungarian(entry: Entry) -> bool:
+    """Whether *entry* is cited by Hungarian conventions: a Hungarian work, in the
+    Hungarian edition."""
+    return LANGUAGE == "hu" and entry.fields.get("langid", "").lower() == "hungarian"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -248,7 +274,187 @@ def _sort_key(entry: Entry) -> tuple[str, str, str]:
         head = _person_family_first(people[0])
     else:
         head = re.sub(r"^(the|a|an)\s+", "", title, flags=re.I)
+    if LANGUAGE == "hu":  # by the Hungarian alphabet, a Hungarian's name family name first
+        from .collation import string_key
+
+        if people:
+            head = _person_hu(people[0]) if _hungarian(entry) else head
+        else:
+            head = re.sub(r"^(az?|the|an?)\s+", "", title, flags=re.I)
+        return string_key(head), entry.fields.get("year", ""), string_key(title)
     return _collation_key(head), entry.fields.get("year", ""), _collation_key(title)
+
+
+# -- Hungarian forms --------------------------------------------------------------------------
+
+_HU_MONTHS = ["január", "február", "március", "április", "május", "június", "július",
+              "augusztus", "szeptember", "október", "november", "december"]
+_EN_MONTH = "|".join(_MONTH_NAMES)
+#: The English descriptions of web pages in references.bib, in Hungarian (most frequent
+#: first; anything else is shown as written).
+_HU_PHRASES = [
+    ("Online day-by-day chronology", "Napról napra vezetett online kronológia"),
+    ("Online chronology of the Hungarian News Agency", "A Magyar Távirati Iroda online "
+                                                       "kronológiája"),
+    ("month page of the", "havi oldal,"), ("mirror", "tükör"),
+    ("paginated listing", "lapozható lista"), ("month listing", "havi lista"),
+    ("Online biography", "Online életrajz"), ("Online page", "Online oldal"),
+    ("Biographical lexicon entry", "Életrajzi lexikon szócikke"),
+    ("Hungarian Wikipedia article", "Magyar Wikipédia-szócikk"),
+    ("Wikipedia article", "Wikipédia-szócikk"), ("Blog post", "Blogbejegyzés"),
+    ("online edition", "online kiadás"), ("Online edition", "Online kiadás"),
+    ("Document in the", "Dokumentum,"), ("collection of the", "gyűjtemény,"),
+    ("Interview", "Interjú"), ("interview", "interjú"), ("Article", "Cikk"),
+    ("Radio Free Europe broadcast of", "A Szabad Európa Rádió adása,"),
+    ("Yearbook of the", "Évkönyv,"), ("Web page", "Weboldal"), ("web page", "weboldal"),
+]
+
+
+def _hu_dates(text: str) -> str:
+    """English dates in Hungarian order: "23 October 1956" -> "1956. október 23.",
+    "October 2017" -> "2017. október"."""
+    def month(name: str) -> str:
+        return _HU_MONTHS[_MONTH_NAMES.index(name)]
+
+    text = re.sub(rf"\b(\d{{1,2}}) ({_EN_MONTH}) (\d{{4}})\b",
+                  lambda m: f"{m[3]}. {month(m[2])} {m[1]}.", text)
+    text = re.sub(rf"\b({_EN_MONTH}) (\d{{1,2}}), (\d{{4}})\b",
+                  lambda m: f"{m[3]}. {month(m[1])} {m[2]}.", text)
+    return re.sub(rf"\b({_EN_MONTH}) (\d{{4}})\b", lambda m: f"{m[2]}. {month(m[1])}", text)
+
+
+def _hu_phrases(text: str) -> str:
+    for english, hungarian in _HU_PHRASES:
+        text = text.replace(english, hungarian)
+    return _hu_dates(text)
+
+
+def _hu_field(entry: Entry, name: str) -> Text:
+    value = entry.fields.get(name, "")
+    return _latex(_hu_phrases(value)) if value else Text()
+
+
+def _person_hu(person: Person) -> str:
+    """A Hungarian's name as Hungarians write it: family name first, no comma."""
+    given = " ".join(person.first_names + person.middle_names)
+    family = " ".join(person.prelast_names + person.last_names + person.lineage_names)
+    return _plain(" ".join(p for p in (family, given) if p))
+
+
+def _names_hu(entry: Entry, short: bool = False) -> Text:
+    """"Kende Péter – Litván György (szerk.)"; short: "Kende – Litván"."""
+    people, role = _people(entry)
+    if not people:
+        return Text()
+    if short:
+        if len(people) > 3:
+            return Text(_person_family(people[0]), " et al.")
+        return Text(" – ").join([_person_family(p) for p in people])
+    names = Text(" – ").join([_person_hu(p) for p in people])
+    return Text(names, " (szerk.)") if role else names
+
+
+def _translator_hu(entry: Entry) -> Text:
+    people = _persons(entry, "translator")
+    if not people:
+        return Text()
+    return Text("Ford. ", Text(" – ").join([_person_hu(p) for p in people]))
+
+
+def _place_publisher_year_hu(entry: Entry) -> Text:
+    """"Budapest, Tankönyvkiadó, 1991"."""
+    place = _field(entry, "address")
+    publisher = _field(entry, "publisher") or _field(entry, "institution")
+    return _join([place, publisher, _field(entry, "year")])
+
+
+def _journal_part_hu(entry: Entry) -> Text:
+    """"*Századok*, 130. évf. (1996) 3. sz."."""
+    out = Text(Tag("em", _field(entry, "journal")))
+    volume, number = _field(entry, "volume"), _field(entry, "number")
+    if volume:
+        out = Text(out, ", ", volume, ". évf.")
+    year = _join([_field(entry, "year"), _hu_month(entry)], sep=". ")
+    if year:
+        out = Text(out, " (", year, ")") if volume else Text(out, ", ", year, ".")
+    if number:
+        out = Text(out, " ", number, ". sz.")
+    return out
+
+
+def _hu_month(entry: Entry) -> Text:
+    month = entry.fields.get("month", "")
+    name = _MONTHS.get(month[:3].lower())
+    return Text(_HU_MONTHS[_MONTH_NAMES.index(name)]) if name else Text()
+
+
+def _url_hu(entry: Entry) -> Text:
+    url = entry.fields.get("url")
+    if not url:
+        return Text()
+    link = Text(HRef(url, url))
+    if entry.fields.get("urldate"):
+        return Text(link, " (letöltés: ", _field(entry, "urldate"), ")")
+    return link
+
+
+def _title_hu(entry: Entry, short: bool = False) -> Text:
+    """Books and web pages in italics; a part of something (an article) plainly."""
+    title = _short_title(entry) if short else _field(entry, "title")
+    return Text(Tag("em", title)) if _is_italic_title(entry) else title
+
+
+def _full_note_hu(entry: Entry) -> Text:
+    names = _names_hu(entry)
+    title = _title_hu(entry)
+    head = Text(names, ": ", title) if names else title
+    if entry.type == "article":
+        tail = _journal_part_hu(entry)
+        pages = _field(entry, "pages")
+        parts = [Text(tail, " ", pages) if pages else tail, _url_hu(entry)]
+    elif entry.type in {"incollection", "inbook", "inproceedings"}:
+        editors = entry.persons.get("editor")
+        book = Text(Tag("em", _field(entry, "booktitle")))
+        if editors:
+            book = Text(Text(" – ").join([_person_hu(p) for p in editors]), " (szerk.): ", book)
+        parts = [Text("In: ", book), _place_publisher_year_hu(entry), _field(entry, "pages")]
+        return Text(head, ". ", _join(parts))
+    elif entry.type == "misc":
+        parts = [_hu_field(entry, "howpublished"), _field(entry, "year"), _url_hu(entry)]
+    else:
+        parts = [_translator_hu(entry), _place_publisher_year_hu(entry)]
+    rest = [p for p in parts if p]
+    return Text(head, ". ", _join(rest)) if rest else head
+
+
+def _short_note_hu(entry: Entry) -> Text:
+    names = _names_hu(entry, short=True)
+    title = _title_hu(entry, short=True)
+    return Text(names, ": ", title) if names else title
+
+
+def _bibliography_hu(entry: Entry) -> Text:
+    names = _names_hu(entry)
+    title = _title_hu(entry)
+    head = Text(names, ": ", title) if names else title
+    sentences: list[Text] = [head]
+    if entry.type == "article":
+        pages = _field(entry, "pages")
+        journal = _journal_part_hu(entry)
+        sentences.append(Text(journal, " ", pages) if pages else journal)
+    elif entry.type in {"incollection", "inbook", "inproceedings"}:
+        editors = entry.persons.get("editor")
+        book = Text(Tag("em", _field(entry, "booktitle")))
+        if editors:
+            book = Text(Text(" – ").join([_person_hu(p) for p in editors]), " (szerk.): ", book)
+        sentences.append(Text("In: ", book))
+        sentences.append(_join([_place_publisher_year_hu(entry), _field(entry, "pages")]))
+    elif entry.type == "misc":
+        sentences.append(_join([_hu_field(entry, "howpublished"), _field(entry, "year")]))
+    else:
+        sentences += [_translator_hu(entry), _place_publisher_year_hu(entry)]
+    sentences += [_hu_field(entry, "note"), _url_hu(entry)]
+    return _sentences(sentences)
 
 
 class BookSorting(BaseSortingStyle):
@@ -278,6 +484,8 @@ class NotesStyle(BaseStyle):
         return _formatted(self._format_bibliography, entry)
 
     def _format_bibliography(self, entry: Entry) -> Text:
+        if _hungarian(entry):
+            return _bibliography_hu(entry)
         names = _names_bibliography(entry)
         title = _title(entry)
         sentences: list[Text] = []
@@ -339,11 +547,15 @@ class NotesStyle(BaseStyle):
         return _formatted(self._format_full_note, entry)
 
     def _format_short_note(self, entry: Entry) -> Text:
+        if _hungarian(entry):
+            return _short_note_hu(entry)
         names = _names_short(entry)
         title = _title(entry, short=True)
         return _join([names, title])
 
     def _format_full_note(self, entry: Entry) -> Text:
+        if _hungarian(entry):
+            return _full_note_hu(entry)
         names = _names_note(entry)
         title = _title(entry)
         if entry.type == "article":
@@ -374,7 +586,7 @@ class NotesStyle(BaseStyle):
         return Text(head, " (", _place_publisher_year(entry), ")")
 
 
-_FORMATTED: dict[tuple[str, tuple], Text] = {}
+_FORMATTED: dict[tuple[str, str, tuple], Text] = {}
 
 
 def _signature(entry: Entry) -> tuple:
@@ -392,7 +604,7 @@ def _formatted(method, entry: Entry) -> Text:
     fields is most of the time the notes cost.  pybtex Text is not changed by rendering
     or by being wrapped, so one object can serve every note.
     """
-    key = (method.__name__, _signature(entry))
+    key = (method.__name__, LANGUAGE, _signature(entry))
     if key not in _FORMATTED:
         _FORMATTED[key] = method(entry)
     return _FORMATTED[key]

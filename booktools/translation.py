@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ def extract(outdir: Path = TEMPLATES, quiet: bool = True) -> Path:
 
 def update(language: str, templates: Path = TEMPLATES) -> None:
     """Merge the templates into the language's catalogues (sphinx-intl)."""
-    from sphinx_intl import basic
+    from sphinx_intl import basic  # type: ignore[import-untyped]
 
     basic.update(str(LOCALES), str(templates), [language], line_width=0,
                  ignore_obsolete=True)
@@ -56,7 +57,7 @@ class Gap:
     """One message a release build would show in English, or with a doubtful translation."""
 
     catalogue: Path
-    state: str  # "untranslated", "fuzzy" or "missing catalogue"
+    state: str  # "untranslated", "fuzzy", "missing catalogue" or a markup problem
     msgid: str
     lineno: int = 0
 
@@ -85,10 +86,32 @@ def gaps(language: str, templates: Path = TEMPLATES, locales: Path = LOCALES) ->
             message = catalogue.get(msgid)
             if message is None or not message.string:
                 found.append(Gap(po, "untranslated", str(msgid),
-                                 message.lineno if message else 0))
+                                 (message.lineno or 0) if message else 0))
             elif message.fuzzy:
-                found.append(Gap(po, "fuzzy", str(msgid), message.lineno))
+                found.append(Gap(po, "fuzzy", str(msgid), message.lineno or 0))
+            elif problem := markup_problem(str(msgid), str(message.string)):
+                found.append(Gap(po, problem, str(msgid), message.lineno or 0))
     return found
+
+
+#: A translation that starts like a Markdown block other than a paragraph is parsed as
+#: that block, and Sphinx then silently shows the English paragraph instead.
+_BLOCK_START = re.compile(r"^(?:(\d{1,9})[.)](?:\s|$)|[-+*](?:\s|$)|#{1,6}\s|>)")
+
+
+def markup_problem(msgid: str, msgstr: str) -> str:
+    """Why Sphinx would not use *msgstr* for *msgid*, or "" (the Hungarian trap: a
+    paragraph that opens with a year, "1956. október 23-án", is a numbered list)."""
+    start = _BLOCK_START.match(msgstr)
+    if not start or _BLOCK_START.match(msgid):
+        return ""
+    if start.group(1):
+        return (f"starts with '{start.group(0).strip()}', which Markdown reads as a "
+                f"numbered list, so the English is shown: write '{start.group(1)}\\"
+                f"{start.group(0).strip()[len(start.group(1)):]}' (a backslash before the "
+                "full stop) or reword")
+    return (f"starts with '{start.group(0).strip()}', which Markdown reads as a list, "
+            "heading or quotation, so the English is shown: put a backslash before it")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(gap.render())
     counts = {state: sum(g.state == state for g in missing)
               for state in ("untranslated", "fuzzy", "missing catalogue")}
+    counts["with markup problems"] = len(missing) - sum(counts.values())
     summary = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
     print(f"[translation] {args.language}: " + (summary or "every message translated"))
     return 1 if missing else 0

@@ -2,12 +2,15 @@
 
 The page numbers come from Typst (the template queries where each entry landed); the
 sort keys come from here, so that an accented initial is filed with its base letter, as
-an English-language index does: ÁVH under A, Újpest under U, Poznań with the Ns.
+an English-language index does: ÁVH under A, Újpest under U, Poznań with the Ns.  The
+Hungarian edition's index follows the Hungarian alphabet instead (booktools.collation).
 """
 
 from __future__ import annotations
 
 import unicodedata
+
+from .. import collation
 
 #: Letters that do not decompose into base letter + accent (Ł, Ø, ß ...), and their base.
 _BASE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
@@ -23,18 +26,32 @@ def fold(text: str) -> str:
     return plain.casefold().lstrip("\"'‘’“”(«")
 
 
-def sort_key(text: str) -> str:
-    """Folded text, then the text itself, so "Pál" and "Pal" keep one stable order."""
+def sort_key(text: str, language: str = "en") -> str:
+    """Folded text, then the text itself, so "Pál" and "Pal" keep one stable order.
+
+    In Hungarian, the Hungarian alphabet's order (booktools.collation): Csepel after
+    every other C, Őrség after every other O.
+    """
+    if language == "hu":
+        return collation.string_key(text)
     return f"{fold(text)}\t{text}"
 
 
-def group_letter(text: str) -> str:
-    """The letter an entry is filed under: its base letter, or "Symbols" and "Numbers"."""
+#: The headings of the index's groups that are not letters.
+_OTHER_GROUPS = {"en": ("Numbers", "Symbols"), "hu": ("Számok", "Jelek")}
+
+
+def group_letter(text: str, language: str = "en") -> str:
+    """The letter an entry is filed under: its base letter (in Hungarian, its letter of
+    the Hungarian alphabet: Cs, Gy, Ö), or "Symbols" and "Numbers"."""
+    numbers, symbols = _OTHER_GROUPS.get(language, _OTHER_GROUPS["en"])
     folded = fold(text)
     first = folded[:1].upper()
+    if language == "hu" and first.isalpha():
+        return collation.initial(text) or symbols
     if first.isalpha():
         return first
-    return "Numbers" if first.isdigit() else "Symbols"
+    return numbers if first.isdigit() else symbols
 
 
 def pairs(entry_type: str, value: str) -> list[tuple[str, str]]:

@@ -53,9 +53,18 @@ _MONTHS = ("January|February|March|April|May|June|July|August|September|October|
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}}) ({_MONTHS})\b|\b({_MONTHS}) (\d{{1,2}})\b")
 
 
+_HU_MONTHS = ("január|február|március|április|május|június|július|augusztus|szeptember"
+              "|október|november|december")
+#: In Hungarian, the year to its month and the month to its day ("1956. október 23.").
+_HU_YEAR_MONTH = re.compile(rf"\b(\d{{4}}\.) (?=(?:{_HU_MONTHS})\b)", re.IGNORECASE)
+_HU_MONTH_DAY = re.compile(rf"\b({_HU_MONTHS}) (?=\d{{1,2}}\b)", re.IGNORECASE)
+
+
 def tie_dates(text: str) -> str:
     """*text* with a no-break space between a day and its month, as a typesetter ties them."""
-    return _DAY_MONTH.sub(lambda m: "\u00a0".join(g for g in m.groups() if g), text)
+    text = _DAY_MONTH.sub(lambda m: "\u00a0".join(g for g in m.groups() if g), text)
+    text = _HU_YEAR_MONTH.sub(lambda m: m.group(1) + "\u00a0", text)
+    return _HU_MONTH_DAY.sub(lambda m: m.group(1) + "\u00a0", text)
 
 
 def string(text: str) -> str:
@@ -86,6 +95,8 @@ class TypstTranslator(nodes.NodeVisitor):
         super().__init__(document)
         self.builder = builder
         self.config = builder.config
+        # "Fig. 1: ..." in English; in Hungarian the number carries the word ("1. ábra").
+        self.figure_supplement = "none" if self.config.language == "hu" else "[Fig.]"
         self.body: list[str | Source] = []
         self.docnames: list[str] = [builder.config.root_doc]
         self.doc_depth: list[int] = [0]
@@ -350,7 +361,12 @@ class TypstTranslator(nodes.NodeVisitor):
     # -- inline ----------------------------------------------------------------------------
 
     def visit_Text(self, node: nodes.Text) -> None:
-        self.add(escape(tie_dates(node.astext())))
+        text = tie_dates(node.astext())
+        if self.config.language == "hu":
+            # Typst's Hungarian smart quotes turn ' into », which is wrong in an apostrophe
+            # ("Workers' councils" in an English title): set the apostrophe itself.
+            text = text.replace("'", "\u2019")
+        self.add(escape(text))
 
     def depart_Text(self, node: nodes.Text) -> None:
         pass
@@ -473,13 +489,14 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def visit_index(self, node: nodes.Element) -> None:
         calls = []
+        language = self.config.language or "en"
         for entry_type, value, _target, main, _key in node["entries"]:
             for primary, secondary in bookindex.pairs(entry_type, value):
                 calls.append(
                     f"#bk-ix({string(primary)}, {string(secondary)}, "
-                    f"{string(bookindex.sort_key(primary))}, "
-                    f"{string(bookindex.sort_key(secondary))}, "
-                    f"{string(bookindex.group_letter(primary))}, "
+                    f"{string(bookindex.sort_key(primary, language))}, "
+                    f"{string(bookindex.sort_key(secondary, language))}, "
+                    f"{string(bookindex.group_letter(primary, language))}, "
                     f"main: {'true' if main == 'main' else 'false'})"
                 )
         if self.in_title:
@@ -686,9 +703,12 @@ class TypstTranslator(nodes.NodeVisitor):
             raise nodes.SkipNode
         number = self.builder.figure_number(self.docname, node)
         numbering = f'(..n) => "{number}"' if number else "none"
+        if number and self.builder.config.language == "hu":  # "1. ábra", as Sphinx's HTML
+            numbering = f'(..n) => "{number}. ábra"'
+
         # Floats to the top or foot of a page, as in print (book.typ: set figure).
         self.add(f"\n\n#figure({self._image_call(image)}, numbering: {numbering}, "
-                 "supplement: [Fig.], caption: ")
+                 f"supplement: {self.figure_supplement}, caption: ")
         caption = next((c for c in node.children if isinstance(c, nodes.caption)), None)
         if caption is None:
             self.add("none")
