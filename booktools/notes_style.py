@@ -253,6 +253,13 @@ def _url(entry: Entry) -> Text:
     return link
 
 
+def _misc_year(entry: Entry) -> Text:
+    """The year of a web page, unless its description already gives it ("October 2017")."""
+    year = entry.fields.get("year", "")
+    return Text() if year and year in entry.fields.get("howpublished", "") else _field(
+        entry, "year")
+
+
 def _report_kind(entry: Entry) -> Text:
     kind = _field(entry, "type")
     number = _field(entry, "number")
@@ -307,6 +314,8 @@ _HU_PHRASES = [
     ("Interview", "Interjú"), ("interview", "interjú"), ("Article", "Cikk"),
     ("Radio Free Europe broadcast of", "A Szabad Európa Rádió adása,"),
     ("Yearbook of the", "Évkönyv,"), ("Web page", "Weboldal"), ("web page", "weboldal"),
+    ("Oral history excerpt in the", "Oral history részlet,"), ("collection", "gyűjtemény"),
+    ("\u201c", "\u201e"),  # “…” -> „…”
 ]
 
 
@@ -420,7 +429,7 @@ def _full_note_hu(entry: Entry) -> Text:
         parts = [Text("In: ", book), _place_publisher_year_hu(entry), _field(entry, "pages")]
         return Text(head, ". ", _join(parts))
     elif entry.type == "misc":
-        parts = [_hu_field(entry, "howpublished"), _field(entry, "year"), _url_hu(entry)]
+        parts = [_hu_field(entry, "howpublished"), _misc_year(entry), _url_hu(entry)]
     else:
         parts = [_translator_hu(entry), _place_publisher_year_hu(entry)]
     rest = [p for p in parts if p]
@@ -450,7 +459,7 @@ def _bibliography_hu(entry: Entry) -> Text:
         sentences.append(Text("In: ", book))
         sentences.append(_join([_place_publisher_year_hu(entry), _field(entry, "pages")]))
     elif entry.type == "misc":
-        sentences.append(_join([_hu_field(entry, "howpublished"), _field(entry, "year")]))
+        sentences.append(_join([_hu_field(entry, "howpublished"), _misc_year(entry)]))
     else:
         sentences += [_translator_hu(entry), _place_publisher_year_hu(entry)]
     sentences += [_hu_field(entry, "note"), _url_hu(entry)]
@@ -511,7 +520,7 @@ class NotesStyle(BaseStyle):
             sentences.append(_place_publisher_year(entry))
         elif entry.type == "misc":
             sentences.append(title)
-            sentences.append(_join([_field(entry, "howpublished"), _field(entry, "year")]))
+            sentences.append(_join([_field(entry, "howpublished"), _misc_year(entry)]))
         else:  # book, techreport and anything book-like
             sentences.append(title)
             translator = _translator(entry, "Translated by ")
@@ -572,9 +581,8 @@ class NotesStyle(BaseStyle):
                 )
             return _join([names, title, Text(book, " (", _place_publisher_year(entry), ")")])
         if entry.type == "misc":
-            return _join(
-                [names, title, _field(entry, "howpublished"), _field(entry, "year"), _url(entry)]
-            )
+            return _join([names, title, _field(entry, "howpublished"), _misc_year(entry),
+                          _url(entry)])
         pieces: list[Text] = [names, title]
         translator = _translator(entry, "trans. ")
         if translator:

@@ -174,3 +174,96 @@ def test_forms_kept_between_builds_are_used_only_for_the_same_code(tmp_path, mon
     path.write_bytes(b"not a pickle")
     notes_style.load_cache(path)  # ignored, no error
     assert notes_style.cache_size() == 0
+
+
+# -- The Hungarian edition ----------------------------------------------------------------------
+
+HU_BIB = r"""
+@book{litvan1991az,
+  langid = {hungarian}, editor = {Litván, György},
+  title = {Az 1956-os magyar forradalom: Reform -- felkelés -- szabadságharc -- megtorlás},
+  publisher = {Tankönyvkiadó}, address = {Budapest}, year = {1991}}
+@book{kende1996ket,
+  langid = {hungarian}, author = {Kende, Péter and Litván, György}, title = {Két könyv},
+  translator = {Csűrös, Zoltán}, publisher = {Osiris}, address = {Budapest}, year = {1996}}
+@article{rainer1996az,
+  langid = {hungarian}, author = {Rainer, János}, title = {Az író helye},
+  journal = {Századok}, volume = {130}, number = {3}, pages = {45--67}, year = {1996}}
+@misc{nlgkvt2017,
+  langid = {hungarian}, title = {A műegyetemisták 16 pontja},
+  howpublished = {Blog post “1956. október 23.”, nlgkvt.blogspot.com, October 2017},
+  year = {2017}, url = {https://nlgkvt.blogspot.com/2017/10/1956-oktober-23.html}}
+@misc{csepel2006,
+  langid = {hungarian}, author = {Csala, Ábel}, title = {Csepel}, year = {2006},
+  howpublished = {Online page}}
+@misc{czako2006,
+  langid = {hungarian}, author = {Czakó, Béla}, title = {Czakó}, year = {2006},
+  howpublished = {Online page}}
+"""
+HU_ENTRIES = parse_string(HU_BIB, "bibtex").entries
+
+
+@pytest.fixture
+def hungarian_edition():
+    from booktools import notes_style
+
+    notes_style.set_language("hu")
+    yield
+    notes_style.set_language("en")
+
+
+def hu_full(key, **kw):
+    return plain_text(STYLE.format_note(HU_ENTRIES[key], short=False, **kw))
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "later"),
+    [
+        ("litvan1991az",
+         "Litván György (szerk.): Az 1956-os magyar forradalom: Reform – felkelés – "
+         "szabadságharc – megtorlás. Budapest, Tankönyvkiadó, 1991",
+         "Litván: Az 1956-os magyar forradalom"),
+        ("kende1996ket",
+         "Kende Péter – Litván György: Két könyv. Ford. Csűrös Zoltán, Budapest, Osiris, 1996",
+         "Kende – Litván: Két könyv"),
+        ("rainer1996az",
+         "Rainer János: Az író helye. Századok, 130. évf. (1996) 3. sz. 45–67",
+         "Rainer: Az író helye"),
+        ("nlgkvt2017",
+         "A műegyetemisták 16 pontja. Blogbejegyzés „1956. október 23.”, nlgkvt.blogspot.com, "
+         "2017. október, https://nlgkvt.blogspot.com/2017/10/1956-oktober-23.html",
+         "A műegyetemisták 16 pontja"),
+    ],
+)
+def test_hungarian_works_by_hungarian_conventions(hungarian_edition, key, first, later):
+    """In the Hungarian edition a Hungarian work: family name first, szerk., ford., no colon
+    after the place, the web page's English description and date in Hungarian."""
+    assert hu_full(key) == first
+    assert plain_text(STYLE.format_note(HU_ENTRIES[key], short=True)) == later
+
+
+def test_english_works_stay_english_in_the_hungarian_edition(hungarian_edition):
+    assert full("rainer2009imre") == (
+        "János M. Rainer, Imre Nagy: A Biography, trans. Lyman H. Legters "
+        "(London: I.B. Tauris, 2009)")
+
+
+def test_hungarian_works_in_the_english_edition_keep_the_english_forms():
+    assert hu_full("kende1996ket") == (
+        "Péter Kende and György Litván, Két könyv, trans. Zoltán Csűrös "
+        "(Budapest: Osiris, 1996)")
+
+
+def test_hungarian_bibliography_entry_and_order(hungarian_edition):
+    assert plain_text(STYLE.format_entry("", HU_ENTRIES["kende1996ket"]).text) == (
+        "Kende Péter – Litván György: Két könyv. Ford. Csűrös Zoltán. Budapest, Osiris, 1996.")
+    keys = [e.key for e in STYLE.sort(list(HU_ENTRIES.values()))]
+    # Cs is a letter after C: Czakó before Csala, as a Hungarian dictionary files them.
+    assert keys.index("czako2006") < keys.index("csepel2006") < keys.index("kende1996ket")
+
+
+def test_a_web_page_whose_description_gives_the_year_does_not_repeat_it():
+    entry = parse_string(
+        "@misc{x, title = {T}, howpublished = {Blog post, October 2017}, year = {2017}}",
+        "bibtex").entries["x"]
+    assert plain_text(STYLE.format_note(entry, short=False)) == "T, Blog post, October 2017"
