@@ -419,14 +419,28 @@ def check_external(html_dir: Path, book: Path = BOOK) -> list[Problem]:
     return lychee_problems(html_dir, book, *options)
 
 
-def chapter_titles(book: Path) -> list[str]:
-    """The '# ' title of every numbered chapter file."""
+def chapter_titles(book: Path, language: str = "en") -> list[str]:
+    """The '# ' title of every numbered chapter file; in a translation, the title its
+    catalogue gives (``locales/<language>/LC_MESSAGES/<chapter>.po``)."""
     titles = []
     for path in sorted(book.glob(meta.CHAPTER_GLOB)):
         m = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
         if m:
-            titles.append(m.group(1).strip())
+            titles.append(_translated(m.group(1).strip(), book, path.stem, language))
     return titles
+
+
+def _translated(text: str, book: Path, chapter: str, language: str) -> str:
+    if language == "en":
+        return text
+    from babel.messages.pofile import read_po
+
+    po = book.parent / "locales" / language / "LC_MESSAGES" / f"{chapter}.po"
+    if not po.is_file():
+        return text
+    with po.open("rb") as f:
+        message = read_po(f).get(text)
+    return str(message.string) if message is not None and message.string else text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

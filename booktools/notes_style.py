@@ -427,13 +427,19 @@ def _full_note_hu(entry: Entry) -> Text:
         if editors:
             book = Text(Text(" – ").join([_person_hu(p) for p in editors]), " (szerk.): ", book)
         parts = [Text("In: ", book), _place_publisher_year_hu(entry), _field(entry, "pages")]
-        return Text(head, ". ", _join(parts))
+        return _after(head, _join(parts))
     elif entry.type == "misc":
         parts = [_hu_field(entry, "howpublished"), _misc_year(entry), _url_hu(entry)]
     else:
         parts = [_translator_hu(entry), _place_publisher_year_hu(entry)]
     rest = [p for p in parts if p]
-    return Text(head, ". ", _join(rest)) if rest else head
+    return _after(head, _join(rest)) if rest else head
+
+
+def _after(head: Text, rest: Text) -> Text:
+    """*head*, a full stop and *rest*, without doubling the full stop a title ends with
+    ("Magyar Kronológia: 1956. november 24.")."""
+    return Text(head, " " if plain_text(head).rstrip().endswith(".") else ". ", rest)
 
 
 def _short_note_hu(entry: Entry) -> Text:

@@ -62,8 +62,8 @@ class Gap:
     lineno: int = 0
 
     def render(self) -> str:
-        where = self.catalogue.relative_to(meta.ROOT) if self.catalogue.is_absolute() \
-            else self.catalogue
+        where = self.catalogue.relative_to(meta.ROOT) \
+            if self.catalogue.is_relative_to(meta.ROOT) else self.catalogue
         text = self.msgid if len(self.msgid) <= 90 else self.msgid[:87] + "..."
         return f"{where}:{self.lineno}: {self.state}: {text!r}"
 

@@ -43,18 +43,19 @@ def chapters() -> list[Chapter]:
     return out
 
 
-def build(edition: str) -> Path:
+def build(edition: str, language: str = "en") -> Path:
     proc = subprocess.run(
-        [sys.executable, "-m", "booktools.build", edition],
+        [sys.executable, "-m", "booktools.build", "--language", language, edition],
         cwd=ROOT, capture_output=True, text=True,
     )
     assert proc.returncode == 0, (
-        f"{edition} build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+        f"{edition} ({language}) build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     )
+    base = meta.identity(language).basename
     return {
-        "html": BUILD / "html",
-        "epub": BUILD / "epub" / f"{meta.BASENAME}.epub",
-        "pdf": BUILD / "pdf" / f"{meta.BASENAME}.pdf",
+        "html": BUILD / "html" if language == "en" else BUILD / "html" / language,
+        "epub": BUILD / "epub" / f"{base}.epub",
+        "pdf": BUILD / "pdf" / f"{base}.pdf",
     }[edition]
 
 
@@ -79,6 +80,36 @@ def epubcheck_report(epub_path: Path) -> dict:
 @pytest.fixture(scope="session")
 def pdf_path() -> Path:
     return build("pdf")
+
+
+# -- The Hungarian edition (locales/hu): the same checks, on its own files ------------------
+
+@pytest.fixture(scope="session")
+def hu_html_dir(html_dir: Path) -> Path:
+    """The Hungarian site, _build/html/hu/ (after the English, which it sits inside)."""
+    return build("html", "hu")
+
+
+@pytest.fixture(scope="session")
+def hu_epub_path() -> Path:
+    return build("epub", "hu")
+
+
+@pytest.fixture(scope="session")
+def hu_epubcheck_report(hu_epub_path: Path) -> dict:
+    from booktools import linkcheck
+
+    return linkcheck.epubcheck_report(hu_epub_path)
+
+
+@pytest.fixture(scope="session")
+def hu_pdf_path() -> Path:
+    return build("pdf", "hu")
+
+
+#: The fixture that gives each language's edition: {"en": "html_dir", "hu": "hu_html_dir"}.
+def edition_fixture(kind: str, language: str) -> str:
+    return kind if language == "en" else f"{language}_{kind}"
 
 
 def squash(text: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from conftest import ROOT, edition_fixture
 from PIL import Image
 
 from booktools import build, epub, language, meta
@@ -35,15 +35,19 @@ def meta_values(opf: BeautifulSoup, prop: str) -> list[str]:
     return [m.get_text(strip=True) for m in opf.find_all("meta", attrs={"property": prop})]
 
 
-def test_epubcheck_reports_nothing(epubcheck_report):
+@pytest.mark.parametrize("language", meta.LANGUAGES)
+def test_epubcheck_reports_nothing(language, request):
     """Not even a warning or an info message: epubcheck's report on the EPUB is empty."""
+    epubcheck_report = request.getfixturevalue(edition_fixture("epubcheck_report", language))
     messages = [f"{m['severity']} {m['ID']} {m['locations'][:1]}: {m['message']}"
                 for m in epubcheck_report["messages"]]
     assert not messages, "\n".join(messages)
     assert epubcheck_report["checker"]["nFatal"] == epubcheck_report["checker"]["nError"] == 0
 
 
-def test_ace_finds_no_violations(epub_path, tmp_path):
+@pytest.mark.parametrize("language", meta.LANGUAGES)
+def test_ace_finds_no_violations(language, request, tmp_path):
+    epub_path = request.getfixturevalue(edition_fixture("epub_path", language))
     assert ACE.is_file(), f"{ACE} missing: run 'make setup'"
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1",
            "PUPPETEER_EXECUTABLE_PATH": "/usr/bin/chromium"}

@@ -6,12 +6,17 @@ import json
 import shutil
 import subprocess
 
-from conftest import ROOT
+import pytest
+from conftest import ROOT, edition_fixture
+
+from booktools import meta
 
 VNU = ROOT / "booktools" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-def test_html_nu_checker_reports_no_errors(html_dir):
+@pytest.mark.parametrize("language", meta.LANGUAGES)
+def test_html_nu_checker_reports_no_errors(language, request):
+    html_dir = request.getfixturevalue(edition_fixture("html_dir", language))
     java = shutil.which("java")
     assert java, "java is missing: apt-get install default-jre-headless"
     assert VNU.is_file(), f"{VNU} missing: run `make setup`"

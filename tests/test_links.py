@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import BOOK, ROOT, make_project
+from conftest import BOOK, ROOT, edition_fixture, make_project
 
-from booktools import linkcheck
+from booktools import linkcheck, meta
 
 
 def render(problems, base: Path = ROOT) -> list[str]:
@@ -35,18 +35,27 @@ def test_real_book_images_exist():
     assert render(linkcheck.check_sources(BOOK)) == []
 
 
-def test_html_edition_links_and_fragments_resolve(html_dir):
-    assert render(linkcheck.check_html(html_dir)) == []
+@pytest.mark.parametrize("language", meta.LANGUAGES)
+def test_html_edition_links_and_fragments_resolve(language, request):
+    site = request.getfixturevalue(edition_fixture("html_dir", language))
+    assert render(linkcheck.check_html(site)) == []
 
 
-def test_epub_passes_epubcheck_and_its_fragments_resolve(epub_path, epubcheck_report):
-    assert render(linkcheck.check_epub(epub_path, report=epubcheck_report)) == []
+@pytest.mark.parametrize("language", meta.LANGUAGES)
+def test_epub_passes_epubcheck_and_its_fragments_resolve(language, request):
+    epub = request.getfixturevalue(edition_fixture("epub_path", language))
+    report = request.getfixturevalue(edition_fixture("epubcheck_report", language))
+    assert render(linkcheck.check_epub(epub, report=report)) == []
 
 
 @pytest.mark.slow
-def test_pdf_links_resolve_and_outline_has_every_chapter(pdf_path):
-    problems = linkcheck.check_pdf(pdf_path, linkcheck.chapter_titles(BOOK),
-                                   len(linkcheck.source_images(BOOK)))
+@pytest.mark.parametrize("language", meta.LANGUAGES)
+def test_pdf_links_resolve_and_outline_has_every_chapter(language, request):
+    pdf = request.getfixturevalue(edition_fixture("pdf_path", language))
+    titles = linkcheck.chapter_titles(BOOK, language)
+    if language != "en":  # the titles are the translation's, not the English ones
+        assert set(titles).isdisjoint(linkcheck.chapter_titles(BOOK)), titles
+    problems = linkcheck.check_pdf(pdf, titles, len(linkcheck.source_images(BOOK)))
     assert render(problems) == []
 
 

@@ -267,3 +267,11 @@ def test_a_web_page_whose_description_gives_the_year_does_not_repeat_it():
         "@misc{x, title = {T}, howpublished = {Blog post, October 2017}, year = {2017}}",
         "bibtex").entries["x"]
     assert plain_text(STYLE.format_note(entry, short=False)) == "T, Blog post, October 2017"
+
+
+def test_a_title_ending_with_a_date_takes_no_second_full_stop(hungarian_edition):
+    entry = parse_string(
+        "@misc{x, langid = {hungarian}, title = {Magyar Kronológia: 1956. november 24.},"
+        " howpublished = {Online day-by-day chronology}, year = {2006}}", "bibtex").entries["x"]
+    assert plain_text(STYLE.format_note(entry, short=False)) == (
+        "Magyar Kronológia: 1956. november 24. Napról napra vezetett online kronológia, 2006")
