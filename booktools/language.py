@@ -255,7 +255,8 @@ def sort_general_index(app: Sphinx, pagename: str, templatename: str,
     entries.sort(key=lambda entry: collation.hungarian_key(entry[0]))
     groups: dict[str, list[Any]] = {}
     for entry in entries:
-        groups.setdefault(collation.initial(entry[0]) or "Jelek", []).append(entry)
+        other = "Számok" if entry[0][:1].isdigit() else "Jelek"  # numbers, symbols
+        groups.setdefault(collation.initial(entry[0]) or other, []).append(entry)
     context["genindexentries"] = list(groups.items())
 
 
