@@ -90,16 +90,20 @@ html-page-context       html.add_download_menu         HTML     600   after the 
 html-page-context       html.label_toc_toggles         HTML     600   after the theme
 html-page-context       html.link_favicon              HTML     500
 html-page-context       alternates.add_alternates      HTML     500
+html-page-context       language.sort_general_index    HTML/    500
+                                                       EPUB
 html-page-context       epub.add_page_context          EPUB     900   after last-updated-
                                                                       by-git (500)
 build-finished          incremental.complete_sitemap   HTML     400   before sphinx-sitemap
                                                                       writes (500)
 build-finished          html.on_build_finished         HTML     500
 build-finished          notes._save_forms              all      500
-build-finished          alternates.list_every_language HTML     600   after sphinx-sitemap
+build-finished          alternates.list_languages      HTML     600   after sphinx-sitemap
                                                                       writes (500)
 ======================  =============================  =======  ====  =======================
 
+Transforms: ``language.Apostrophes`` (740, Hungarian edition: before smart quotes at 750),
+``language.SortLists`` (510, Hungarian edition: after Sphinx's GlossarySorter at 500).
 Post-transform: ``language.MarkHungarian`` (priority 900, every builder).  The warm preview
 (``serve``) adds two handlers of its own to its long-lived application.
 """

@@ -71,7 +71,7 @@ def add_alternates(app: Sphinx, pagename: str, templatename: str,
         {"lang": lang, "name": NAMES[lang], "href": href} for lang, href in links]
 
 
-def list_every_language(app: Sphinx, exception: Exception | None) -> None:
+def list_languages(app: Sphinx, exception: Exception | None) -> None:
     """Give the English sitemap every language's pages, each with its alternates.
 
     Runs after sphinx-sitemap wrote ``sitemap.xml`` (priority 500).  The page list is the
@@ -113,5 +113,5 @@ def list_every_language(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_alternates)
     # After sphinx-sitemap writes the file (500).
-    app.connect("build-finished", list_every_language, priority=600)
+    app.connect("build-finished", list_languages, priority=600)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

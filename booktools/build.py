@@ -67,6 +67,7 @@ def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Pa
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     outdir.mkdir(parents=True, exist_ok=True)
+    forget_translations()
     try:
         with patch_docutils(confdir), docutils_namespace():
             app = Sphinx(
@@ -86,6 +87,20 @@ def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Pa
         if orig is not None and not isinstance(orig, (BookError, SphinxError)):
             raise  # a bug in an extension's code: main() reports it as one
         raise BuildError(f"{exc.category}: {exc}") from None
+
+
+def forget_translations() -> None:
+    """Start a build with no message catalogue loaded.
+
+    Sphinx keeps one translator per catalogue for the whole process (sphinx.locale), and a
+    later application adds its own language's catalogues to it as fallbacks: after a
+    Hungarian build, an English one in the same process showed Hungarian titles and
+    interface strings.  Sphinx's own test fixtures clear the cache between applications
+    the same way (sphinx.testing); tests/test_upstream_contract.py fails if it moves.
+    """
+    import sphinx.locale
+
+    sphinx.locale.translators.clear()
 
 
 def publish_dir(built: Path, target: Path, keep: Sequence[str] = ()) -> None:

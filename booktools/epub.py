@@ -140,7 +140,8 @@ class BookEpubBuilder(Epub3Builder):
         # Landmarks come from the same list as the OPF guide, mapped to EPUB 3 types.
         guides = [(g, u, t) for g, u, t in self.config.epub_guide]
         if self.config.epub_cover and self.config.epub_cover[1]:
-            guides.insert(0, ("cover", self.coverpage_name, self.guide_titles["cover"]))
+            cover_title = words(self.config.language).get("Cover", self.guide_titles["cover"])
+            guides.insert(0, ("cover", self.coverpage_name, cover_title))
         self.landmarks = [
             {"type": LANDMARK_TYPES[g], "uri": html.escape(u), "title": html.escape(t)}
             for g, u, t in guides
@@ -149,6 +150,7 @@ class BookEpubBuilder(Epub3Builder):
     def navigation_doc_metadata(self, navlist: list[Any]) -> dict[str, Any]:
         metadata = super().navigation_doc_metadata(navlist)
         metadata["landmarks"] = getattr(self, "landmarks", [])
+        metadata["landmarks_title"] = words(self.config.language)["landmarks"]
         metadata["stylesheets"] = ["_static/epub.css", "_static/book.css"]
         return metadata
 

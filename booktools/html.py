@@ -161,7 +161,7 @@ def link_favicon(app: Sphinx, pagename: str, templatename: str,
         context["favicon_url"] = context["pathto"](f"_static/{FAVICON}", 1)
 
 
-def label_toggles(html: str) -> str:
+def label_toggles(html: str, toggle: str = "Show or hide the contents of {name}") -> str:
     """Name the sidebar's expand/collapse toggles.
 
     pydata-sphinx-theme writes each toggle as a ``<summary>`` holding only a chevron icon,
@@ -175,7 +175,7 @@ def label_toggles(html: str) -> str:
         item = summary.find_parent("li")
         link = item.find("a") if item else None
         name = link.get_text(" ", strip=True) if link else "this section"
-        summary["aria-label"] = f"Show or hide the contents of {name}"
+        summary["aria-label"] = toggle.format(name=name)
     return str(soup)
 
 
@@ -186,8 +186,11 @@ def label_toc_toggles(app: Sphinx, pagename: str, templatename: str,
     generate = context.get("generate_toctree_html")
     if not is_html_site(app) or generate is None:
         return
-    context["generate_toctree_html"] = navigation.shared(app, pagename, generate,
-                                                         label_toggles)
+    from .language import words
+
+    toggle = words(app.config.language)["toc-toggle"]
+    context["generate_toctree_html"] = navigation.shared(
+        app, pagename, generate, functools.partial(label_toggles, toggle=toggle))
 
 
 def add_download_menu(app: Sphinx, pagename: str, templatename: str,

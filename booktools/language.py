@@ -79,6 +79,9 @@ WORDS: dict[str, dict[str, str]] = {
                     "Set with Sphinx from MyST Markdown; the printed edition is set in Linux "
                     "Libertine.",
         "cover-alt": "Cover: {title}. {subtitle}. {author}.",
+        "landmarks": "Landmarks",
+        "search-placeholder": "Search...",
+        "toc-toggle": "Show or hide the contents of {name}",
         "accessibility-summary": (
             "This publication conforms to WCAG 2.1 Level AA. It has a table of contents, "
             "landmarks, headings for every part, chapter and section, and notes linked both "
@@ -112,13 +115,16 @@ WORDS: dict[str, dict[str, str]] = {
                     "Sphinx szedte MyST Markdown forrásból; a nyomtatott kiadás betűje Linux "
                     "Libertine.",
         "cover-alt": "Borító: {title}. {subtitle}. {author}.",
+        "landmarks": "Navigációs pontok",
+        "search-placeholder": "Keresés…",
+        "toc-toggle": "{name}: a tartalom megjelenítése vagy elrejtése",
         "accessibility-summary": (
             "A kiadvány megfelel a WCAG 2.1 AA szintjének. Van tartalomjegyzéke és "
             "navigációs pontjai; minden résznek, fejezetnek és alfejezetnek van címsora, a "
             "jegyzetek és hivatkozásaik kölcsönösen egymásra mutatnak; az olvasási sorrend a "
-            "nyomtatott könyvét követi. A képeknek szöveges leírásuk van, az angol nyelvű "
-            "szövegrészek angolként vannak jelölve, és semmilyen jelentést nem hordoz "
-            "egyedül a szín."),
+            "nyomtatott könyvét követi. A képeknek szöveges leírásuk van, minden oldal "
+            "nyelve magyarként van megadva, és semmilyen jelentést nem hordoz egyedül a "
+            "szín."),
         # The EPUB's landmarks and guide (conf.py's epub_guide titles, in order).
         "Title Page": "Címoldal", "Copyright": "Impresszum",
         "Table of Contents": "Tartalom", "Introduction": "Bevezetés",
@@ -178,17 +184,45 @@ def configure_edition(app: Sphinx, config: Any) -> None:
             Path(path).name.replace(meta.BASENAME, ident.basename, 1))))
         for label, path in config.book_downloads
     ]
+    redirect = Path(__file__).with_name(f"redirect-{language}.html")  # booktools.redirects
+    if redirect.is_file():
+        config.redirect_html_template_file = str(redirect)
+    config.html_theme_options = {**config.html_theme_options,
+                                 "search_bar_text": say["search-placeholder"]}
+    # sphinx-book-theme's own Hungarian catalogue lacks some of its strings: ours, first.
+    theme_catalogue = meta.ROOT / "locales" / language / "LC_MESSAGES" / "booktheme.po"
+    if theme_catalogue.is_file():
+        _compile(theme_catalogue)
+        app.add_message_catalog("booktheme", str(meta.ROOT / "locales"))
+
+
+def _compile(po: Path) -> None:
+    """Write the .mo beside *po* when it is missing or older (Sphinx compiles only the
+    catalogues of the chapters and its own 'sphinx' domain)."""
+    mo = po.with_suffix(".mo")
+    if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+        return
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalogue = read_po(f)
+    tmp = mo.with_name(f".{mo.name}.new")
+    with tmp.open("wb") as f:
+        write_mo(f, catalogue)
+    tmp.replace(mo)
 
 
 class SortLists(SphinxTransform):
     """In a translation, file the lists of names by that language's alphabet again.
 
     The people, places and glossary pages are sorted by their English names when they are
-    made; Sphinx's i18n transform (priority 20) then translates each name, so the order
-    is set again after it, by the Hungarian alphabet (booktools.collation).
+    made; Sphinx's i18n transform (priority 20) then translates each name, and Sphinx's
+    GlossarySorter (500) sorts a glossary by code points (á after z); so the order is set
+    again after both, by the Hungarian alphabet (booktools.collation).
     """
 
-    default_priority = 21
+    default_priority = 510
 
     def apply(self, **kwargs: Any) -> None:
         if self.config.language != "hu":

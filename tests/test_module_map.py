@@ -33,7 +33,7 @@ def connected() -> set[tuple[str, str, int]]:
 def documented() -> set[tuple[str, str, int]]:
     rows = set()
     for line in booktools.__doc__.splitlines():
-        m = re.match(r"^([a-z-]+)\s{2,}([a-z_]+\.[\w.]+?)(\.\.\.)?\s{2,}\S+\s+(\d{3})\b", line)
+        m = re.match(r"^([a-z-]+)\s{2,}([a-z_]+\.[\w.]+?)(\.\.\.)?\s{2,}\S+\s+(\d{1,3})\b", line)
         if m:
             rows.add((m.group(1), m.group(2) + (m.group(3) or ""), int(m.group(4))))
     return rows

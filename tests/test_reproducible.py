@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, edition_fixture
 
 from booktools import build, meta
 
@@ -31,21 +31,26 @@ def second_build(tmp_path_factory) -> Path:
     project.mkdir()
     for name in ("conf.py", "references.bib"):
         shutil.copy(ROOT / name, project / name)
-    for folder in ("booktools", "book"):
+    for folder in ("booktools", "book", "locales"):
         shutil.copytree(ROOT / folder, project / folder,
-                        ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
+                        ignore=shutil.ignore_patterns("node_modules", "__pycache__", "*.mo"))
     env = {**os.environ, "SOURCE_DATE_EPOCH": build.source_date_epoch()}
-    proc = subprocess.run([sys.executable, "-m", "booktools.build", "epub", "pdf"],
+    proc = subprocess.run([sys.executable, "-m", "booktools.build", "--language", "all",
+                           "epub", "pdf"],
                           cwd=project, env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return project / "_build"
 
 
-def test_epub_is_byte_identical(epub_path, second_build):
-    again = second_build / "epub" / f"{meta.BASENAME}.epub"
+@pytest.mark.parametrize("language", meta.LANGUAGES)
+def test_epub_is_byte_identical(language, request, second_build):
+    epub_path = request.getfixturevalue(edition_fixture("epub_path", language))
+    again = second_build / "epub" / f"{meta.identity(language).basename}.epub"
     assert sha256(epub_path) == sha256(again)
 
 
-def test_pdf_is_byte_identical(pdf_path, second_build):
-    again = second_build / "pdf" / f"{meta.BASENAME}.pdf"
+@pytest.mark.parametrize("language", meta.LANGUAGES)
+def test_pdf_is_byte_identical(language, request, second_build):
+    pdf_path = request.getfixturevalue(edition_fixture("pdf_path", language))
+    again = second_build / "pdf" / f"{meta.identity(language).basename}.pdf"
     assert sha256(pdf_path) == sha256(again)

@@ -94,6 +94,18 @@ def test_sphinx_warning_stream_handler() -> None:
         "sphinx.util.logging lost NAMESPACE or WarningStreamHandler: update booktools.hints")
 
 
+def test_sphinx_keeps_its_translators_in_one_clearable_cache() -> None:
+    """booktools.build clears sphinx.locale.translators before each build, as Sphinx's own
+    test applications do, so one process can build English after Hungarian."""
+    import sphinx.locale
+    from sphinx.testing import util
+
+    assert isinstance(sphinx.locale.translators, dict)
+    assert "sphinx.locale.translators.clear()" in source(util), (
+        "Sphinx no longer clears its translator cache this way: update "
+        "booktools.build.forget_translations")
+
+
 def test_sphinx_warning_count_for_the_warm_preview() -> None:
     """booktools.serve resets Sphinx._warncount between rebuilds of one application."""
     from sphinx.application import Sphinx
