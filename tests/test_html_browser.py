@@ -303,3 +303,59 @@ def test_html_first_visit_has_no_console_error_and_one_search_field(browser, ser
     visible = [i for i in range(fields.count()) if fields.nth(i).is_visible()]
     assert len(visible) == 1, f"{len(visible)} search fields visible"
     ctx.close()
+
+
+# -- The Hungarian site (_build/html/hu/) ------------------------------------------------------
+
+def test_hungarian_html_axe_reports_no_violations_on_any_page(browser, server, hu_html_dir):
+    """Every page of the Hungarian site, in the light mode (the dark one shares its CSS with
+    the English site, which is measured in both)."""
+    names = [f"hu/{name}" for name in site_pages(hu_html_dir)]
+    failures = {}
+    for first in range(0, len(names), AXE_BATCH):
+        batch = []
+        for name in names[first:first + AXE_BATCH]:
+            page = new_page(browser, "light")
+            page.goto(server.url + name)
+            page.wait_for_load_state("load")
+            start_axe(page)
+            batch.append((name, page))
+        for name, page in batch:
+            found = axe_violations(page)
+            if found:
+                failures[name] = found
+            page.context.close()
+    assert len(names) > 20, names
+    assert not failures, "axe-core violations:\n" + json.dumps(failures, indent=1, ensure_ascii=False)
+
+
+def test_language_switch_leads_a_reader_to_the_same_page_and_back(browser, server, hu_html_dir):
+    page = new_page(browser)
+    page.goto(server.url + "10-central-workers-council.html")
+    page.get_by_role("link", name="Magyar", exact=True).click()
+    page.wait_for_load_state("load")
+    assert page.url == server.url + "hu/10-central-workers-council.html"
+    assert page.evaluate("document.documentElement.lang") == "hu"
+    assert page.locator("h1").first.inner_text().startswith("A Nagy-budapesti")
+    page.get_by_role("link", name="English", exact=True).click()
+    page.wait_for_load_state("load")
+    assert page.url == server.url + "10-central-workers-council.html"
+    page.context.close()
+
+
+def test_hungarian_404_page_works_at_any_depth(browser, server, hu_html_dir):
+    body = (hu_html_dir / "404.html").read_bytes()
+    page = new_page(browser)
+    bad = watch_requests(page, server.url.split(PREFIX)[0])
+    deep = server.url + "hu/nincs/ilyen/fejezet.html"
+    page.route(deep, lambda route: route.fulfill(status=404, body=body,
+                                                 content_type="text/html; charset=utf-8"))
+    page.goto(deep)
+    page.wait_for_load_state("networkidle")
+    bad = [b for b in bad if b != f"HTTP 404: {deep}"]
+    assert not bad, "\n".join(bad)
+    assert page.locator("h1").first.inner_text() == "Az oldal nem található"
+    page.get_by_role("link", name="tartalomjegyzéktől").click()
+    page.wait_for_load_state("load")
+    assert page.url == server.url + "hu/index.html"
+    page.context.close()
