@@ -56,7 +56,9 @@ VENV_BIN = Path(sys.executable).parent
 #: macro templates (``{{ pathto(...) }}`` links, never rendered) into ``_static``.
 #: The 404 page's links are absolute for the host (``/book/...``, so that it works at any
 #: depth); tests/test_html_browser.py follows them through a local server instead.
-HTML_SKIP = ("_static/", "404.html")
+#: A translation's site (``hu/``) sits inside the English one and has the same two.
+HTML_SKIP = ("_static/", "404.html", *(f"{lang}/{name}" for lang in meta.LANGUAGES
+                                      if lang != "en" for name in ("_static/", "404.html")))
 #: Attributes that link to another file or to a fragment.
 LINK_ATTRS = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src",
               "source": "src", "iframe": "src", "image": "href", "use": "href"}

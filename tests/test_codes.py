@@ -50,7 +50,7 @@ def test_each_entry_says_what_it_means_and_how_to_fix_it() -> None:
         assert entry.meaning and entry.fix, entry
         assert entry.name or entry.pattern, f"an uncoded entry needs a pattern: {entry}"
         if entry.name:
-            assert re.fullmatch(r"[a-z]+\.[a-z_-]+", entry.name), entry.name
+            assert re.fullmatch(r"[a-z][a-z0-9]*\.[a-z_-]+", entry.name), entry.name
 
 
 def test_hints_key_on_the_code_before_the_text() -> None:

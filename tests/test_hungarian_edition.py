@@ -223,6 +223,10 @@ def test_pdf_is_hungarian_tagged_and_titled(hu_pdf_path):
     text = subprocess.run(["pdftotext", "-l", "8", str(hu_pdf_path), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert HU.subtitle in text and "Tartalom" in text and "Kiadja:" in text
+    opening = subprocess.run(["pdftotext", "-f", "9", "-l", "30", str(hu_pdf_path), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^\f*1\. fejezet$", opening, re.M | re.I), "chapter 1's label in Hungarian"
+    assert "chapter" not in opening.lower()
     last = subprocess.run(["pdftotext", "-f", "250", str(hu_pdf_path), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Mutató" in last

@@ -18,8 +18,15 @@ from booktools import meta, translation
 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory) -> Path:
-    """The English text's templates, extracted now by Sphinx's gettext builder."""
-    return translation.extract(tmp_path_factory.mktemp("gettext"))
+    """The English text's templates, extracted now by Sphinx's gettext builder (in a
+    process of its own: an application another test left in this one would clash)."""
+    out = tmp_path_factory.mktemp("gettext")
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; "
+         "from booktools import translation; translation.extract(Path(sys.argv[1]))", str(out)],
+        cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    return out
 
 
 def test_every_chapter_has_a_template(templates):

@@ -325,6 +325,7 @@ def _pack(source: Path, target: Path) -> None:
 TYPST_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "region": "GB", "edition": "Edition {version}", "contents": "Contents",
+        "chapter": "chapter {number}",
         "index": "Index", "figure": "Fig.",
         "copyright": "Copyright © {year} {author}. Published by {publisher}.",
         "licence": "The text is licensed under the Creative Commons Attribution-ShareAlike "
@@ -336,6 +337,7 @@ TYPST_WORDS: dict[str, dict[str, str]] = {
     },
     "hu": {
         "region": "HU", "edition": "{version}. kiadás", "contents": "Tartalom",
+        "chapter": "{number}. fejezet",
         "index": "Mutató", "figure": "ábra",
         "copyright": "Copyright © {year} {author}. Kiadja: {publisher}.",
         "licence": "A szöveg a Creative Commons Nevezd meg! – Így add tovább! 4.0 Nemzetközi "
