@@ -38,6 +38,7 @@ class Code:
     meaning: str
     fix: str
     pattern: str = ""  # the upstream message text that identifies an uncoded warning
+    fix_hu: str = ""   # the fix in Hungarian, for a problem a translator meets (hints.py)
 
     @property
     def ours(self) -> bool:
@@ -71,10 +72,12 @@ CODES_LIST: tuple[Code, ...] = (
     _book("unknown-key", "booktools",
           "a citation names a key that references.bib does not define",
           "correct the key (the message suggests the closest one), or add the entry"),
-    _book("translation-citation", "booktools",
-          "a translated paragraph cites works its English paragraph does not cite",
-          "give the translation the English paragraph's {footcite} keys in the same order; "
-          "translate only the text in braces before a key"),
+    Code("book.translation-citation", "booktools",
+         "a translated paragraph cites works its English paragraph does not cite",
+         "give the translation the English paragraph's {footcite} keys in the same order; "
+         "translate only the text in braces before a key",
+         fix_hu="a fordítás az angol bekezdés {footcite} kulcsait idézze, ugyanabban a "
+                "sorrendben; csak a kulcs előtti, kapcsos zárójelbe tett szöveget fordítsa"),
     _book("redirect-shadowed", "booktools",
           "conf.py's redirects send an address elsewhere, but a chapter of that name exists",
           "remove the redirect, or rename the chapter"),
@@ -171,7 +174,10 @@ CODES_LIST: tuple[Code, ...] = (
          "a translated paragraph has other notes, terms or cross-references than its "
          "English paragraph",
          "keep every {footcite}, {term}, {ref} and {doc} of the English paragraph in the "
-         "translation: translate a term's text as {term}`magyar szöveg <English term>`"),
+         "translation: translate a term's text as {term}`magyar szöveg <English term>`",
+         fix_hu="az angol bekezdés minden {footcite}, {term}, {ref} és {doc} eleme maradjon "
+                "meg a fordításban; egy fogalomnak csak a szövegét fordítsa: "
+                "{term}`magyar szöveg <English term>`"),
     Code("ref.doc", "Sphinx", "a {doc} names a page that does not exist",
          "give the chapter's file name without '.md', e.g. {doc}`05-twenty-third-october`"),
     Code("myst.xref_missing", "MyST", "a Markdown link leads to an id or file that does not exist",
@@ -221,6 +227,12 @@ def warn(logger: Any, code: str, message: str, *args: Any, location: Any = None,
     kind, _, subtype = check(code).partition(".")
     log = logger.error if error else logger.warning
     log(message, *args, location=location, type=kind, subtype=subtype)
+
+
+def hint_hu(code: str) -> str | None:
+    """The fix in Hungarian, for the problems a translator of the Hungarian edition meets."""
+    entry = CODES.get(code)
+    return entry.fix_hu if entry is not None and entry.fix_hu else None
 
 
 def hint_for(code: str, message: str) -> str | None:

@@ -16,6 +16,13 @@ A build redraws the figures only when their inputs changed: a content hash of th
 files, of this module and ``bookdata`` and of matplotlib's version is kept beside the
 build's doctrees (``_build/.cache/figures.json``) with the hashes of the files drawn.
 When both still match, matplotlib is not even imported (it costs 1.5 s of a build).
+
+**In a translation** (the Hungarian edition) each figure is drawn again with its labels,
+legend, credits and dates in that language, as ``NAME.hu.svg`` (and ``NAME.hu-text.svg``):
+Sphinx's ``figure_language_filename`` (``{root}.{language}{ext}``) picks it for that
+edition.  Every label is drawn through :func:`say`; the labels are a catalogue like the
+chapters', ``locales/hu/LC_MESSAGES/figures.po``, extracted by :func:`messages` and kept in
+step by ``make translations`` (booktools.translation).
 """
 
 from __future__ import annotations
@@ -51,6 +58,36 @@ RC = {
 }
 
 
+#: While a translation's figures are drawn: its labels, the file suffix (".hu") and its
+#: language; empty for English.  _ASKED collects the labels when :func:`messages` runs.
+_LABELS: dict[str, str] = {}
+_DRAWING = {"suffix": "", "language": "en"}
+_ASKED: set[str] | None = None
+#: Month abbreviations for the chart's date axis in Hungarian ("okt. 23.").
+_HU_MONTHS = ("jan.", "febr.", "márc.", "ápr.", "máj.", "jún.", "júl.", "aug.", "szept.",
+              "okt.", "nov.", "dec.")
+
+
+def say(text: str) -> str:
+    """A label as the figure being drawn shows it: in English, or translated."""
+    if _ASKED is not None:
+        _ASKED.add(text)
+    return _LABELS.get(text) or text
+
+
+def labels(language: str) -> dict[str, str]:
+    """The figures' labels translated into *language* (its ``figures.po``; fuzzy ones left
+    out, so the English shows until the translation is checked)."""
+    po = bookdata.ROOT / "locales" / language / "LC_MESSAGES" / "figures.po"
+    if language == "en" or not po.is_file():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        return {str(m.id): str(m.string) for m in read_po(f)
+                if m.id and m.string and not m.fuzzy}
+
+
 def _pyplot() -> Any:
     """matplotlib's pyplot, imported only when a figure is really drawn."""
     import matplotlib
@@ -62,6 +99,7 @@ def _pyplot() -> Any:
 
 
 def _save(fig: Any, name: str, outdir: Path, pdf: bool = False) -> list[Path]:
+    name += _DRAWING["suffix"]
     """Write NAME.svg and NAME-text.svg, touching a file only when its bytes change.
 
     NAME.svg draws the glyphs as outlines (every web browser and e-reader shows ő and ű
@@ -153,7 +191,7 @@ def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = Fals
                 lon, lat = {"Austria": (16.25, 48.3), "Slovakia": (19.4, 48.6),
                             "Ukraine": (22.75, 48.55), "Romania": (22.6, 46.6),
                             "Serbia": (20.3, 45.7), "Croatia": (17.0, 45.75)}[name]
-                ax.text(lon, lat, name.upper(), fontsize=6, color="#7a7a7a",
+                ax.text(lon, lat, say(name).upper(), fontsize=6, color="#7a7a7a",
                         ha="center", va="center", zorder=3)
         for town in towns:
             lon, lat = float(town["lon"]), float(town["lat"])
@@ -161,7 +199,7 @@ def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = Fals
             ax.plot(lon, lat, marker="*" if capital else "o", markersize=9 if capital else 3.5,
                     color=ACCENT if capital else INK, zorder=5, markeredgewidth=0)
             offset, ha, va = _text_offset(town["label_pos"])
-            ax.annotate(town["hungarian_name"] if town["kind"] == "town" else town["name"],
+            ax.annotate(town["hungarian_name"] if town["kind"] == "town" else say(town["name"]),
                         (lon, lat), xytext=offset, textcoords="offset points", ha=ha, va=va,
                         fontsize=8.5 if capital else 7, fontweight="bold" if capital else None,
                         zorder=6)
@@ -170,7 +208,7 @@ def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = Fals
         # Equirectangular, true to scale at the middle latitude.
         ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
         ax.axis("off")
-        ax.text(x1 - 0.05, y0 + 0.05, "Borders: Natural Earth · Towns: GeoNames",
+        ax.text(x1 - 0.05, y0 + 0.05, say("Borders: Natural Earth · Towns: GeoNames"),
                 fontsize=5, color="#6a6a6a", ha="right", va="bottom")
         return _save(fig, MAP, outdir, pdf)
 
@@ -181,8 +219,8 @@ def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA,
     plt = _pyplot()
     import matplotlib.dates as mdates
 
-    events = [(dt.date.fromisoformat(r["date"]), r["chart"]) for r in bookdata.timeline(data)
-              if r["chart"]]
+    events = [(dt.date.fromisoformat(r["date"]), say(r["chart"]))
+              for r in bookdata.timeline(data) if r["chart"]]
     start, end = bookdata.CHART_SPAN
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(3.6, 4.6))
@@ -193,7 +231,14 @@ def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA,
         ax.axvline(0.06, color=INK, linewidth=1)
         ax.yaxis.set_major_locator(mdates.DayLocator(bymonthday=[23, 28, 1, 4, 11, 14]))
         ax.yaxis.set_minor_locator(mdates.DayLocator())
-        ax.yaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+        if _DRAWING["language"] == "hu":  # "okt. 23."
+            from matplotlib.ticker import FuncFormatter
+
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: (
+                f"{_HU_MONTHS[mdates.num2date(value).month - 1]} "
+                f"{mdates.num2date(value).day}.")))
+        else:
+            ax.yaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
         ax.tick_params(axis="y", which="major", labelsize=7.5)
         ax.set_xticks([])
         for side in ("top", "right", "bottom"):
@@ -210,13 +255,39 @@ def draw_timeline(outdir: Path = FIGDIR, data: Path = bookdata.DATA,
         return _save(fig, TIMELINE, outdir, pdf)
 
 
-def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
-    """Draw every figure; *pdf* adds NAME.pdf (the benchmark's Jupyter Book needs it)."""
+def draw_all(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False,
+             language: str = "en") -> list[Path]:
+    """Draw every figure; *pdf* adds NAME.pdf (the benchmark's Jupyter Book needs it).
+
+    In another *language* than English, the figures are NAME.<language>.svg, with the
+    labels of that language's catalogue (:func:`labels`).
+    """
     from .plans import draw_plans  # the plans of Budapest and the Soviet moves (plans.py)
 
     outdir.mkdir(parents=True, exist_ok=True)
-    return (draw_map(outdir, data, pdf) + draw_timeline(outdir, data, pdf)
-            + draw_plans(outdir, data, pdf))
+    _LABELS.clear()
+    _LABELS.update(labels(language))
+    _DRAWING.update(suffix="" if language == "en" else f".{language}", language=language)
+    try:
+        return (draw_map(outdir, data, pdf) + draw_timeline(outdir, data, pdf)
+                + draw_plans(outdir, data, pdf))
+    finally:
+        _LABELS.clear()
+        _DRAWING.update(suffix="", language="en")
+
+
+def messages(data: Path = bookdata.DATA) -> list[str]:
+    """Every label the figures draw, in English: the figures' catalogue's messages."""
+    import tempfile
+
+    global _ASKED
+    _ASKED = set()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            draw_all(Path(tmp), data)
+        return sorted(_ASKED)
+    finally:
+        _ASKED = None
 
 
 #: What the figures are drawn from, besides the code: the data files and the citation keys
@@ -228,13 +299,15 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def inputs_hash(data: Path = bookdata.DATA) -> str:
+def inputs_hash(data: Path = bookdata.DATA, language: str = "en") -> str:
     """A content hash of everything the figures depend on (not mtimes: a checkout or a
-    revert changes those without changing a byte)."""
+    revert changes those without changing a byte); a translation's, its catalogue too."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
     sources = [data / name for name in INPUTS] + [
         bookdata.BIBFILE, here / "figures.py", here / "plans.py", here / "bookdata.py"]
+    if language != "en":
+        sources.append(bookdata.ROOT / "locales" / language / "LC_MESSAGES" / "figures.po")
     for path in sources:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"(missing)")
@@ -243,13 +316,13 @@ def inputs_hash(data: Path = bookdata.DATA) -> str:
     return digest.hexdigest()
 
 
-def draw_if_changed(outdir: Path, data: Path, stamp: Path) -> bool:
+def draw_if_changed(outdir: Path, data: Path, stamp: Path, language: str = "en") -> bool:
     """Draw the figures unless *stamp* shows the same inputs and the same files drawn.
 
     Returns True when they were drawn.  A missing or unreadable stamp, a changed input
     or a figure file deleted or edited by hand all mean: draw again.
     """
-    key = inputs_hash(data)
+    key = inputs_hash(data, language)
     try:
         recorded = json.loads(stamp.read_text(encoding="utf-8"))
         if recorded["inputs"] == key and recorded["outputs"] and all(
@@ -257,7 +330,7 @@ def draw_if_changed(outdir: Path, data: Path, stamp: Path) -> bool:
             return False
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    written = draw_all(outdir, data)
+    written = draw_all(outdir, data, language=language)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({
         "inputs": key, "outputs": {p.name: _sha256(p) for p in written}}, indent=1),
@@ -277,19 +350,24 @@ def refresh(app: Any) -> None:
     A book without a ``data/`` folder (the test fixtures) has no figures to draw.
     """
     srcdir = Path(app.srcdir)
+    language = app.config.language or "en"
     if (srcdir / "data").is_dir():
         try:
             draw_if_changed(srcdir / "_figures", srcdir / "data", stamp_path(app))
+            if language != "en":  # NAME.<language>.svg, which Sphinx prefers for it
+                draw_if_changed(srcdir / "_figures", srcdir / "data",
+                                stamp_path(app, language), language)
         except bookdata.DataError as err:
             from sphinx.errors import ExtensionError
 
             raise ExtensionError(f"figures: {err}") from None
 
 
-def stamp_path(app: Any) -> Path:
+def stamp_path(app: Any, language: str = "en") -> Path:
     """The figures' stamp, in the build folder beside the doctrees (``_build/.cache``):
     not inside them, since a failed build deletes the doctrees."""
-    return Path(app.doctreedir).parent / ".cache" / "figures.json"
+    name = "figures.json" if language == "en" else f"figures-{language}.json"
+    return Path(app.doctreedir).parent / ".cache" / name
 
 
 def setup(app: Any) -> dict[str, Any]:

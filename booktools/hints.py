@@ -31,15 +31,28 @@ if TYPE_CHECKING:
 logger = sphinx_logging.getLogger(__name__)
 
 class HintFilter(logging.Filter):
-    """Append a hint to the warnings that need one; never drops a record."""
+    """Append a hint to the warnings that need one; never drops a record.
+
+    In the Hungarian edition's build, a problem a translator meets (a translated paragraph
+    that lost a note or a term) also gets its fix in Hungarian ("javítás: ...").
+    """
+
+    def __init__(self, language: str = "en") -> None:
+        super().__init__()
+        self.language = language
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.WARNING:
             code = ".".join(filter(None, (getattr(record, "type", ""),
                                           getattr(record, "subtype", ""))))
+            tail = ""
             hint = codes.hint_for(code, record.getMessage())
             if hint:
-                tail = f"\n    how to fix: {hint}"
+                tail += f"\n    how to fix: {hint}"
+            hint_hu = codes.hint_hu(code) if self.language == "hu" else None
+            if hint_hu:
+                tail += f"\n    javítás: {hint_hu}"
+            if tail:
                 record.msg = str(record.msg) + (tail.replace("%", "%%") if record.args else tail)
         return True
 
@@ -47,10 +60,11 @@ class HintFilter(logging.Filter):
 def _install_filter(app: Sphinx) -> None:
     """Put the filter on Sphinx's warning handler, after its location translator."""
     for handler in logging.getLogger(sphinx_logging.NAMESPACE).handlers:
-        if isinstance(handler, sphinx_logging.WarningStreamHandler) and not any(
-            isinstance(f, HintFilter) for f in handler.filters
-        ):
-            handler.addFilter(HintFilter())
+        if not isinstance(handler, sphinx_logging.WarningStreamHandler):
+            continue
+        for old in [f for f in handler.filters if isinstance(f, HintFilter)]:
+            handler.removeFilter(old)  # a filter of an earlier build, maybe another language
+        handler.addFilter(HintFilter(app.config.language or "en"))
 
 
 # -- Unclosed fences and roles -------------------------------------------------

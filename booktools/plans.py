@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bookdata
-from .figures import ACCENT, INK, RC, _pyplot, _save, _text_offset, draw_outline
+from .figures import ACCENT, INK, RC, _pyplot, _save, _text_offset, draw_outline, say
 
 CENTRE, GREATER = "budapest-centre", "budapest-greater"
 RIVERS = bookdata.DATA / "danube.geojson"
@@ -98,11 +98,11 @@ def draw_centre(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) -> 
             ax.plot(lon, lat, "o", markersize=5, color=ACCENT, markeredgecolor="white",
                     markeredgewidth=0.8, zorder=5)
             offset, ha, va = _text_offset(site["label_pos"])
-            ax.annotate(site["name"], (lon, lat), xytext=offset, textcoords="offset points",
+            ax.annotate(say(site["name"]), (lon, lat), xytext=offset, textcoords="offset points",
                         ha=ha, va=va, fontsize=7.5, zorder=6)
         _scale_bar(ax, frame, 1, "1 km")
-        _credit(ax, frame, "Schematic: Danube course approximate (GSHHG) · "
-                           "sites: pages cited in Places")
+        _credit(ax, frame, say("Schematic: Danube course approximate (GSHHG) · "
+                               "sites: pages cited in Places"))
         return _save(fig, CENTRE, outdir, pdf)
 
 
@@ -117,7 +117,7 @@ def draw_greater(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) ->
         cx0, cy0, cx1, cy1 = CENTRE_FRAME
         ax.add_patch(plt.Rectangle((cx0, cy0), cx1 - cx0, cy1 - cy0, fill=False,
                                    edgecolor=INK, linewidth=0.8, linestyle="--", zorder=4))
-        ax.annotate("central plan", (cx1, cy1), xytext=(3, 2), textcoords="offset points",
+        ax.annotate(say("central plan"), (cx1, cy1), xytext=(3, 2), textcoords="offset points",
                     fontsize=6, color="#4a4a4a", ha="left", va="bottom", zorder=6)
         for district in districts:
             lon, lat = float(district["lon"]), float(district["lat"])
@@ -127,7 +127,7 @@ def draw_greater(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) ->
             ax.annotate(district["hungarian_name"], (lon, lat), xytext=offset,
                         textcoords="offset points", ha=ha, va=va, fontsize=7.5, zorder=6)
         _scale_bar(ax, frame, 5, "5 km")
-        _credit(ax, frame, "Schematic · Danube: GSHHG · districts: GeoNames")
+        _credit(ax, frame, say("Schematic · Danube: GSHHG · districts: GeoNames"))
         return _save(fig, GREATER, outdir, pdf)
 
 
@@ -164,7 +164,7 @@ def _struck_label(moves: list[bookdata.Row]) -> str:
     first, last = min(m["date"] for m in moves if not m["from"]), max(
         m["date"] for m in moves if not m["from"])
     span = str(int(first[8:])) if first == last else f"{int(first[8:])}–{int(last[8:])}"
-    return f"fighting, {span} November"
+    return say("fighting, {days} November").format(days=span)
 
 
 def draw_movements(outdir: Path, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
@@ -235,15 +235,15 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
         ax.axis("off")
         handles = []
         if "early" in used:
-            handles.append(Line2D([], [], linewidth=1.1, **early, label="23–24 October"))
+            handles.append(Line2D([], [], linewidth=1.1, **early, label=say("23–24 October")))
         if "late" in used:
-            handles.append(Line2D([], [], linewidth=1.1, **late, label="1–11 November"))
+            handles.append(Line2D([], [], linewidth=1.1, **late, label=say("1–11 November")))
         if "struck" in used:
             handles.append(Line2D([], [], linestyle="", marker="X", markersize=6, color=ACCENT,
                                   markeredgewidth=0, label=_struck_label(moves)))
         ax.legend(handles=handles, loc="lower left", fontsize=6.5, frameon=True,
                   facecolor="#ffffff", framealpha=0.85, edgecolor="none")
-        ax.text(x1 - 0.05, y0 + 0.05, "Schematic: each arrow joins start and end only · "
-                "Natural Earth · GeoNames", fontsize=5, color="#6a6a6a",
+        ax.text(x1 - 0.05, y0 + 0.05, say("Schematic: each arrow joins start and end only · "
+                                          "Natural Earth · GeoNames"), fontsize=5, color="#6a6a6a",
                 ha="right", va="bottom")
         return _save(fig, name, outdir, pdf)

@@ -2,7 +2,8 @@
 
 The English chapters are the source.  Sphinx's gettext builder extracts every
 paragraph, heading, caption, alt text and data-page row into one template per
-chapter (``_build/gettext/*.pot``); sphinx-intl merges the templates into the
+chapter (``_build/gettext/*.pot``), and booktools.figures the labels of the figures
+(``figures.pot``); sphinx-intl merges the templates into the
 catalogues a translator edits, ``locales/<language>/LC_MESSAGES/<chapter>.po``.
 After an English edit, ``update`` marks the changed paragraphs *fuzzy* (the old
 translation stays beside them as a starting point) and adds new ones untranslated.
@@ -41,7 +42,30 @@ def extract(outdir: Path = TEMPLATES, quiet: bool = True) -> Path:
                         quiet=quiet)
     if status:
         raise BuildError("the English text has errors (listed above); no catalogue changed")
+    write_figure_template(outdir / f"{FIGURES}.pot")
     return outdir
+
+
+#: The catalogue of the figures' labels, legends and credits (booktools.figures).
+FIGURES = "figures"
+
+
+def write_figure_template(path: Path) -> None:
+    """The figures' labels as a template, beside the chapters' (booktools.figures.say)."""
+    import datetime
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from . import figures
+
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)  # a stable header date
+    catalog = Catalog(project=meta.TITLE, version=meta.VERSION, fuzzy=False,
+                      creation_date=datetime.datetime.fromtimestamp(epoch, datetime.UTC))
+    for label in figures.messages():
+        catalog.add(label, auto_comments=["A label, legend or credit of a figure"])
+    with path.open("wb") as f:
+        write_po(f, catalog, width=0, omit_header=False)
 
 
 def update(language: str, templates: Path = TEMPLATES) -> None:

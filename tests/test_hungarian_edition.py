@@ -261,3 +261,25 @@ def test_an_english_build_after_a_hungarian_one_in_one_process_is_english():
     sphinx.locale.init(locales, "en")
     assert sphinx.locale._("Search") == "Search"
     build.forget_translations()
+
+
+def test_figures_are_drawn_with_hungarian_labels(html_dir, hu_html_dir):
+    """Each figure of the Hungarian site is its Hungarian drawing (NAME.hu.svg, which
+    Sphinx's figure_language_filename picks), labelled from figures.po; the English site
+    keeps the English drawings."""
+    from babel.messages.pofile import read_po
+
+    hu_images = {img["src"] for name in pages(hu_html_dir)
+                 for img in soup(hu_html_dir / name).select("img[src*='_images/']")}
+    en_images = {img["src"] for name in pages(html_dir)
+                 for img in soup(html_dir / name).select("img[src*='_images/']")}
+    figures = {src for src in hu_images if not src.endswith(".png")}
+    assert figures and all(src.endswith(".hu.svg") for src in figures), sorted(hu_images)
+    assert not any(".hu." in src for src in en_images)
+    with (ROOT / "locales/hu/LC_MESSAGES/figures.po").open("rb") as f:
+        labels = {m.id: m.string for m in read_po(f) if m.id}
+    text = "".join((ROOT / "book/_figures" / f"{Path(src).stem}-text.svg").read_text(
+        encoding="utf-8") for src in figures)
+    for english in ("Bloody Thursday", "Parliament", "Slovakia", "23–24 October"):
+        assert labels[english].upper() in text.upper() and english not in text, english
+    assert "okt. 23." in text  # the chart's dates, in Hungarian

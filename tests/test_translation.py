@@ -142,3 +142,34 @@ def test_status_command_exits_non_zero_and_names_the_gap(tmp_path):
     assert "locales/hu/LC_MESSAGES/part-1-before-october.po:" in proc.stdout
     assert f"untranslated: {title.id!r}" in proc.stdout
     assert "[translation] hu: 1 untranslated" in proc.stdout
+
+
+def test_a_translation_that_drops_a_note_fails_the_build_with_file_line_and_fix(tmp_path):
+    """A translated paragraph that cites other works than its English paragraph: the
+    Hungarian build fails, names the chapter and line, and says how to fix it in English
+    and in Hungarian; the last good Hungarian site is kept."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("conf.py", "references.bib"):
+        shutil.copy(ROOT / name, project / name)
+    for folder in ("booktools", "book", "locales"):
+        shutil.copytree(ROOT / folder, project / folder,
+                        ignore=shutil.ignore_patterns("node_modules", "__pycache__", "*.mo"))
+    chapter = project / "book" / "05-twenty-third-october.md"
+    po = project / "locales" / "hu" / "LC_MESSAGES" / "05-twenty-third-october.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    message = next(m for m in catalog if m.id and m.id.startswith("Soon the Technical"))
+    message.string = message.string.split("{footcite}")[0] + "{footcite}`lomax1976hungary`"
+    with po.open("wb") as f:
+        write_po(f, catalog, width=0)
+    line = next(n for n, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("Soon the Technical"))
+    proc = subprocess.run([sys.executable, "-m", "booktools.build", "--language", "hu", "html"],
+                          cwd=project, capture_output=True, text=True, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-3000:]
+    assert f"05-twenty-third-october.md:{line}" in out, out[-3000:]
+    assert "[book.translation-citation]" in out
+    assert "javítás: a fordítás az angol bekezdés {footcite} kulcsait idézze" in out
+    assert "Traceback" not in out
