@@ -76,8 +76,8 @@ WORDS: dict[str, dict[str, str]] = {
                   "changes are at {link}.",
         "identifier": "Identifier: {identifier}",
         "colophon": "The cover was drawn from the book’s title when this edition was built. "
-                    "Set with Sphinx from MyST Markdown; the printed edition is set in Linux "
-                    "Libertine.",
+                    "Set with Sphinx from MyST Markdown; the printed edition (the PDF) is set "
+                    "in Libertinus Serif with Typst.",
         "cover-alt": "Cover: {title}. {subtitle}. {author}.",
         "landmarks": "Landmarks",
         "search-placeholder": "Search...",
@@ -112,8 +112,8 @@ WORDS: dict[str, dict[str, str]] = {
                   "{link}.",
         "identifier": "Azonosító: {identifier}",
         "colophon": "A borítót a könyv címéből rajzolta a kiadás előállítása. A szöveget a "
-                    "Sphinx szedte MyST Markdown forrásból; a nyomtatott kiadás betűje Linux "
-                    "Libertine.",
+                    "Sphinx szedte MyST Markdown forrásból; a nyomtatott kiadást (a PDF-et) a "
+                    "Typst Libertinus Serif betűvel szedte.",
         "cover-alt": "Borító: {title}. {subtitle}. {author}.",
         "landmarks": "Navigációs pontok",
         "search-placeholder": "Keresés…",
