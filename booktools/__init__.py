@@ -66,6 +66,7 @@ config-inited           language.configure_edition     all      0     before eve
 config-inited           html.check_opengraph_cards     HTML     500
 config-inited           html.on_config_inited          HTML     500
 config-inited           notes._copy_fingerprint        all      500
+config-inited           redirects.use_template_in_...  HTML     500
 builder-inited          epub._use_epub_translator      EPUB     300   before the theme wraps
                                                                       the registered
                                                                       translators

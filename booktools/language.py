@@ -80,6 +80,10 @@ WORDS: dict[str, dict[str, str]] = {
                     "in Libertinus Serif with Typst.",
         "cover-alt": "Cover: {title}. {subtitle}. {author}.",
         "landmarks": "Landmarks",
+        # The page at a moved chapter's old address (booktools.redirects).
+        "html-lang": "en-GB",
+        "moved-title": "This page has moved",
+        "moved-body": 'This chapter has moved to <a href="${to_uri}">a new address</a>.',
         "search-placeholder": "Search...",
         "toc-toggle": "Show or hide the contents of {name}",
         "accessibility-summary": (
@@ -116,6 +120,9 @@ WORDS: dict[str, dict[str, str]] = {
                     "Typst Libertinus Serif betűvel szedte.",
         "cover-alt": "Borító: {title}. {subtitle}. {author}.",
         "landmarks": "Navigációs pontok",
+        "html-lang": "hu",
+        "moved-title": "Az oldal új helyre költözött",
+        "moved-body": 'A fejezet <a href="${to_uri}">új címre</a> költözött.',
         "search-placeholder": "Keresés…",
         "toc-toggle": "{name}: a tartalom megjelenítése vagy elrejtése",
         "accessibility-summary": (
@@ -184,33 +191,24 @@ def configure_edition(app: Sphinx, config: Any) -> None:
             Path(path).name.replace(meta.BASENAME, ident.basename, 1))))
         for label, path in config.book_downloads
     ]
-    redirect = Path(__file__).with_name(f"redirect-{language}.html")  # booktools.redirects
-    if redirect.is_file():
-        config.redirect_html_template_file = str(redirect)
     config.html_theme_options = {**config.html_theme_options,
                                  "search_bar_text": say["search-placeholder"]}
     # sphinx-book-theme's own Hungarian catalogue lacks some of its strings: ours, first.
     theme_catalogue = meta.ROOT / "locales" / language / "LC_MESSAGES" / "booktheme.po"
     if theme_catalogue.is_file():
-        _compile(theme_catalogue)
+        _compile(theme_catalogue, language)
         app.add_message_catalog("booktheme", str(meta.ROOT / "locales"))
 
 
-def _compile(po: Path) -> None:
-    """Write the .mo beside *po* when it is missing or older (Sphinx compiles only the
-    catalogues of the chapters and its own 'sphinx' domain)."""
-    mo = po.with_suffix(".mo")
-    if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
-        return
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+def _compile(po: Path, language: str) -> None:
+    """Write the .mo beside *po* when it is missing or older, with Sphinx's own catalogue
+    compiler (Sphinx compiles only the chapters' catalogues and its 'sphinx' domain before
+    an extension's catalogue is loaded)."""
+    from sphinx.util.i18n import CatalogInfo
 
-    with po.open("rb") as f:
-        catalogue = read_po(f)
-    tmp = mo.with_name(f".{mo.name}.new")
-    with tmp.open("wb") as f:
-        write_mo(f, catalogue)
-    tmp.replace(mo)
+    catalogue = CatalogInfo(str(po.parent), po.stem, "utf-8")
+    if catalogue.is_outdated():
+        catalogue.write_mo(language)
 
 
 class SortLists(SphinxTransform):

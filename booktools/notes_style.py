@@ -413,6 +413,15 @@ def _title_hu(entry: Entry, short: bool = False) -> Text:
     return Text(Tag("em", title)) if _is_italic_title(entry) else title
 
 
+def _in_book_hu(entry: Entry) -> Text:
+    """"In: Litván György (szerk.): *A könyv*", the book a chapter appeared in."""
+    editors = entry.persons.get("editor")
+    book = Text(Tag("em", _field(entry, "booktitle")))
+    if editors:
+        book = Text(Text(" – ").join([_person_hu(p) for p in editors]), " (szerk.): ", book)
+    return Text("In: ", book)
+
+
 def _full_note_hu(entry: Entry) -> Text:
     names = _names_hu(entry)
     title = _title_hu(entry)
@@ -422,11 +431,7 @@ def _full_note_hu(entry: Entry) -> Text:
         pages = _field(entry, "pages")
         parts = [Text(tail, " ", pages) if pages else tail, _url_hu(entry)]
     elif entry.type in {"incollection", "inbook", "inproceedings"}:
-        editors = entry.persons.get("editor")
-        book = Text(Tag("em", _field(entry, "booktitle")))
-        if editors:
-            book = Text(Text(" – ").join([_person_hu(p) for p in editors]), " (szerk.): ", book)
-        parts = [Text("In: ", book), _place_publisher_year_hu(entry), _field(entry, "pages")]
+        parts = [_in_book_hu(entry), _place_publisher_year_hu(entry), _field(entry, "pages")]
         return _after(head, _join(parts))
     elif entry.type == "misc":
         parts = [_hu_field(entry, "howpublished"), _misc_year(entry), _url_hu(entry)]
@@ -458,11 +463,7 @@ def _bibliography_hu(entry: Entry) -> Text:
         journal = _journal_part_hu(entry)
         sentences.append(Text(journal, " ", pages) if pages else journal)
     elif entry.type in {"incollection", "inbook", "inproceedings"}:
-        editors = entry.persons.get("editor")
-        book = Text(Tag("em", _field(entry, "booktitle")))
-        if editors:
-            book = Text(Text(" – ").join([_person_hu(p) for p in editors]), " (szerk.): ", book)
-        sentences.append(Text("In: ", book))
+        sentences.append(_in_book_hu(entry))
         sentences.append(_join([_place_publisher_year_hu(entry), _field(entry, "pages")]))
     elif entry.type == "misc":
         sentences.append(_join([_hu_field(entry, "howpublished"), _misc_year(entry)]))

@@ -146,6 +146,19 @@ def pdf_text(path: Path) -> str:
     return proc.stdout
 
 
+def copy_real_project(dest: Path) -> Path:
+    """A fresh copy of the real book's project in *dest*/project: conf.py, references.bib,
+    booktools, book and locales (no caches, no compiled catalogues, no node_modules)."""
+    project = dest / "project"
+    project.mkdir()
+    for name in ("conf.py", "references.bib"):
+        shutil.copy(ROOT / name, project / name)
+    for folder in ("booktools", "book", "locales"):
+        shutil.copytree(ROOT / folder, project / folder,
+                        ignore=shutil.ignore_patterns("node_modules", "__pycache__", "*.mo"))
+    return project
+
+
 # -- Fixture books: tiny projects with deliberate faults, built with the real conf.py --
 
 FIXTURES = Path(__file__).parent / "fixtures"

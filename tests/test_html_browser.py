@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, build
+from conftest import ROOT, build, edition_fixture
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -198,22 +198,29 @@ def test_html_first_page_view_stays_light(browser, server):
     page.context.close()
 
 
-def test_html_404_page_works_at_any_depth(browser, server, html_dir):
-    """A host serves 404.html at whatever address was asked: its assets still load."""
-    body = (html_dir / "404.html").read_bytes()
+@pytest.mark.parametrize(("language", "heading", "link"), [
+    ("en", "Page not found", "table of contents"),
+    ("hu", "Az oldal nem található", "tartalomjegyzéktől"),
+])
+def test_html_404_page_works_at_any_depth(browser, server, request, language, heading, link):
+    """A host serves 404.html at whatever address was asked: its assets still load, in
+    either language's site."""
+    site = request.getfixturevalue(edition_fixture("html_dir", language))
+    prefix = "" if language == "en" else f"{language}/"
+    body = (site / "404.html").read_bytes()
     page = new_page(browser)
     bad = watch_requests(page, server.url.split(PREFIX)[0])
-    deep = server.url + "no/such/chapter/here.html"
+    deep = server.url + prefix + "no/such/chapter/here.html"
     page.route(deep, lambda route: route.fulfill(status=404, body=body,
                                                  content_type="text/html; charset=utf-8"))
     page.goto(deep)
     page.wait_for_load_state("networkidle")
     bad = [b for b in bad if b != f"HTTP 404: {deep}"]  # the page itself, as a host sends it
     assert not bad, "\n".join(bad)
-    assert page.locator("h1").first.inner_text() == "Page not found"
-    page.get_by_role("link", name="table of contents").click()
+    assert page.locator("h1").first.inner_text() == heading
+    page.get_by_role("link", name=link).click()
     page.wait_for_load_state("load")
-    assert page.url == server.url + "index.html"
+    assert page.url == server.url + prefix + "index.html"
     page.context.close()
 
 
@@ -340,22 +347,4 @@ def test_language_switch_leads_a_reader_to_the_same_page_and_back(browser, serve
     page.get_by_role("link", name="English", exact=True).click()
     page.wait_for_load_state("load")
     assert page.url == server.url + "10-central-workers-council.html"
-    page.context.close()
-
-
-def test_hungarian_404_page_works_at_any_depth(browser, server, hu_html_dir):
-    body = (hu_html_dir / "404.html").read_bytes()
-    page = new_page(browser)
-    bad = watch_requests(page, server.url.split(PREFIX)[0])
-    deep = server.url + "hu/nincs/ilyen/fejezet.html"
-    page.route(deep, lambda route: route.fulfill(status=404, body=body,
-                                                 content_type="text/html; charset=utf-8"))
-    page.goto(deep)
-    page.wait_for_load_state("networkidle")
-    bad = [b for b in bad if b != f"HTTP 404: {deep}"]
-    assert not bad, "\n".join(bad)
-    assert page.locator("h1").first.inner_text() == "Az oldal nem található"
-    page.get_by_role("link", name="tartalomjegyzéktől").click()
-    page.wait_for_load_state("load")
-    assert page.url == server.url + "hu/index.html"
     page.context.close()

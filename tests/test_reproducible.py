@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, edition_fixture
+from conftest import copy_real_project, edition_fixture
 
 from booktools import build, meta
 
@@ -32,13 +31,7 @@ def second_build(tmp_path_factory) -> dict[str, Path]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": build.source_date_epoch()}
     running = {}
     for language in meta.LANGUAGES:
-        project = tmp_path_factory.mktemp(f"again-{language}") / "project"
-        project.mkdir()
-        for name in ("conf.py", "references.bib"):
-            shutil.copy(ROOT / name, project / name)
-        for folder in ("booktools", "book", "locales"):
-            shutil.copytree(ROOT / folder, project / folder,
-                            ignore=shutil.ignore_patterns("node_modules", "__pycache__", "*.mo"))
+        project = copy_real_project(tmp_path_factory.mktemp(f"again-{language}"))
         running[language] = (project, subprocess.Popen(
             [sys.executable, "-m", "booktools.build", "--language", language, "epub", "pdf"],
             cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))

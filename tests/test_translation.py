@@ -3,7 +3,6 @@ with the English by gettext, and every gap named by file and message."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
-from conftest import ROOT
+from conftest import ROOT, copy_real_project
 
 from booktools import meta, translation
 
@@ -122,13 +121,7 @@ def test_an_english_edit_marks_the_changed_paragraph_fuzzy(tmp_path, monkeypatch
 def test_status_command_exits_non_zero_and_names_the_gap(tmp_path):
     """`python -m booktools.translation status` in a copy of the project with one message
     made untranslated: exit 1, and the file and the message are printed."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("conf.py", "references.bib"):
-        shutil.copy(ROOT / name, project / name)
-    for folder in ("booktools", "book", "locales"):
-        shutil.copytree(ROOT / folder, project / folder,
-                        ignore=shutil.ignore_patterns("node_modules", "__pycache__", "*.mo"))
+    project = copy_real_project(tmp_path)
     po = project / "locales" / "hu" / "LC_MESSAGES" / "part-1-before-october.po"
     with po.open("rb") as f:
         catalog = read_po(f)
@@ -148,13 +141,7 @@ def test_a_translation_that_drops_a_note_fails_the_build_with_file_line_and_fix(
     """A translated paragraph that cites other works than its English paragraph: the
     Hungarian build fails, names the chapter and line, and says how to fix it in English
     and in Hungarian; the last good Hungarian site is kept."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("conf.py", "references.bib"):
-        shutil.copy(ROOT / name, project / name)
-    for folder in ("booktools", "book", "locales"):
-        shutil.copytree(ROOT / folder, project / folder,
-                        ignore=shutil.ignore_patterns("node_modules", "__pycache__", "*.mo"))
+    project = copy_real_project(tmp_path)
     chapter = project / "book" / "05-twenty-third-october.md"
     po = project / "locales" / "hu" / "LC_MESSAGES" / "05-twenty-third-october.po"
     with po.open("rb") as f:
