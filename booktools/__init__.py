@@ -103,8 +103,10 @@ build-finished          alternates.list_languages      HTML     600   after sphi
                                                                       writes (500)
 ======================  =============================  =======  ====  =======================
 
-Transforms: ``language.Apostrophes`` (740, Hungarian edition: before smart quotes at 750),
-``language.SortLists`` (510, Hungarian edition: after Sphinx's GlossarySorter at 500).
+Transforms: ``language.AdoptTranslatedNodes`` (21, translated editions: right after Sphinx's
+i18n ``Locale`` at 20), ``language.Apostrophes`` (740, Hungarian edition: before smart
+quotes at 750), ``language.SortLists`` (510, Hungarian edition: after Sphinx's
+GlossarySorter at 500).
 Post-transform: ``language.MarkHungarian`` (priority 900, every builder).  The warm preview
 (``serve``) adds two handlers of its own to its long-lived application.
 """

@@ -283,3 +283,23 @@ def test_figures_are_drawn_with_hungarian_labels(html_dir, hu_html_dir):
     for english in ("Bloody Thursday", "Parliament", "Slovakia", "23–24 October"):
         assert labels[english].upper() in text.upper() and english not in text, english
     assert "okt. 23." in text  # the chart's dates, in Hungarian
+
+
+def test_translated_doctrees_hold_no_second_document(hu_html_dir):
+    """Every node of a translated chapter's cached parse belongs to that chapter's document:
+    a node still pointing at the parse of its message pickled that whole document along
+    (booktools.language.AdoptTranslatedNodes), and the doctrees grew sevenfold."""
+    import pickle
+
+    from booktools.build import folders
+
+    doctrees = sorted(folders("hu")[0].glob("*.doctree"))
+    assert len(doctrees) > 20, doctrees
+    foreign = {}
+    for path in doctrees:
+        document = pickle.loads(path.read_bytes())
+        strays = [node for node in document.findall()
+                  if node.__dict__.get("_document") not in (None, document)]
+        if strays:
+            foreign[path.name] = f"{len(strays)} nodes, e.g. {strays[0].__class__.__name__}"
+    assert not foreign, foreign
