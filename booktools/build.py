@@ -111,7 +111,13 @@ def publish_dir(built: Path, target: Path, keep: Sequence[str] = ()) -> None:
     A file the build did not rewrite (same size and modification time as the published
     copy, which ``copy2`` gave it) is hard-linked from the published edition instead of
     copied: safe, since published files are never written in place, only replaced.
+
+    When the build changed nothing, the published folder is not touched at all: a host's
+    sync sees no change, and a reader of the site (a test, a preview) never meets the
+    moment between the two renames.
     """
+    if same_files(built, target, skip=keep):
+        return  # nothing changed: the published edition is left as it is, not swapped
     fresh = target.with_name(f".{target.name}.new")
     old = target.with_name(f".{target.name}.old")
     for stale in (fresh, old):
@@ -129,7 +135,7 @@ def publish_dir(built: Path, target: Path, keep: Sequence[str] = ()) -> None:
             pass
         return shutil.copy2(src, dst)
 
-    shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"),
+    shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(*UNPUBLISHED),
                     copy_function=link_or_copy)
     for name in keep:
         if (target / name).is_dir() and not (fresh / name).exists():
@@ -139,6 +145,41 @@ def publish_dir(built: Path, target: Path, keep: Sequence[str] = ()) -> None:
     fresh.rename(target)
     if old.exists():
         shutil.rmtree(old)
+
+
+#: What a work folder holds that is not part of the edition: Sphinx's build records.
+UNPUBLISHED = (".buildinfo", ".buildinfo.bak", ".doctrees")
+
+
+def same_files(built: Path, target: Path, skip: Sequence[str] = ()) -> bool:
+    """True when *target* holds exactly the files of *built*, byte for byte.
+
+    A build with nothing to do still rewrites a few files (the index and search pages,
+    templated CSS) with the same bytes: those are compared by content, the rest by size
+    and modification time.  The subfolders in *skip* (another language's site) are not
+    compared.
+    """
+    def files(root: Path, top: Sequence[str]) -> dict[str, Path]:
+        found = {}
+        for path in root.rglob("*"):
+            rel = path.relative_to(root)
+            if path.is_dir() or rel.parts[0] in top or path.name in UNPUBLISHED:
+                continue
+            found[rel.as_posix()] = path
+        return found
+
+    if not target.is_dir():
+        return False
+    new, published = files(built, ()), files(target, skip)
+    if new.keys() != published.keys():
+        return False
+    for name, path in new.items():
+        a, b = path.stat(), published[name].stat()
+        if a.st_size != b.st_size:
+            return False
+        if a.st_mtime_ns != b.st_mtime_ns and path.read_bytes() != published[name].read_bytes():
+            return False
+    return True
 
 
 def publish_file(built: Path, target: Path) -> None:

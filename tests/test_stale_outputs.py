@@ -65,3 +65,37 @@ def test_a_removed_chapter_and_its_image_leave_the_editions(tmp_path: Path) -> N
     assert not any("02-the-march" in n or "crowd.svg" in n for n in epub_names(project))
     # What every build writes besides the documents is still there.
     assert {"genindex.html", "search.html", "404.html"} <= {p.name for p in html.iterdir()}
+
+
+def test_publishing_swaps_the_site_only_when_a_file_changed(tmp_path: Path) -> None:
+    """booktools.build.publish_dir: a build that changed nothing leaves the published site
+    untouched (no swap a reader could meet); a changed byte, a new or a removed file is
+    published; another language's folder is kept; Sphinx's build records are not."""
+    import os
+
+    from booktools.build import publish_dir
+
+    work, site = tmp_path / "work", tmp_path / "site"
+    work.mkdir()
+    (work / "a.html").write_text("one")
+    (work / "b.html").write_text("two")
+    (work / ".buildinfo.bak").write_text("config")
+    publish_dir(work, site)
+    (site / "hu").mkdir()
+    (site / "hu" / "index.html").write_text("magyar")
+    assert sorted(p.name for p in site.iterdir()) == ["a.html", "b.html", "hu"]
+
+    first = os.stat(site).st_ino
+    (work / "a.html").write_text("one")  # rewritten with the same bytes, a new mtime
+    publish_dir(work, site, keep=["hu"])
+    assert os.stat(site).st_ino == first, "an unchanged build swapped the site"
+
+    (work / "a.html").write_text("uno")  # same size, other bytes
+    publish_dir(work, site, keep=["hu"])
+    assert os.stat(site).st_ino != first
+    assert (site / "a.html").read_text() == "uno"
+    assert (site / "hu" / "index.html").read_text() == "magyar"
+
+    (work / "b.html").unlink()
+    publish_dir(work, site, keep=["hu"])
+    assert sorted(p.name for p in site.iterdir()) == ["a.html", "hu"]
