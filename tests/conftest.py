@@ -5,17 +5,21 @@ A test that needs a tool (pdftotext, java, ...) and cannot find it fails: it nev
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,14 +47,49 @@ def chapters() -> list[Chapter]:
     return out
 
 
+#: Where the builds of this test run are recorded, shared by its xdist workers (set below).
+_RUN_DIR: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The folder of this run: a worker's base folder's parent is its run's (pytest-xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    _RUN_DIR.append(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+
+
+@contextmanager
+def building() -> Iterator[None]:
+    """Held by whatever runs Sphinx in the working tree: two test workers never build into
+    the same doctrees and work folders at once."""
+    BUILD.mkdir(exist_ok=True)
+    with FileLock(BUILD / ".tests.lock"):
+        yield
+
+
+#: What each edition is built after, as `make` builds them: the site links its language's
+#: EPUB and PDF, and the Hungarian site sits inside the English one.
+BUILT_AFTER = {("html", "en"): [("epub", "en"), ("pdf", "en")],
+               ("html", "hu"): [("epub", "hu"), ("pdf", "hu"), ("html", "en")]}
+
+
 def build(edition: str, language: str = "en") -> Path:
-    proc = subprocess.run(
-        [sys.executable, "-m", "booktools.build", "--language", language, edition],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    assert proc.returncode == 0, (
-        f"{edition} ({language}) build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
-    )
+    """Build *edition* in the working tree once per test run, however many workers ask
+    (each later caller finds it built), after what it depends on (BUILT_AFTER)."""
+    for before in BUILT_AFTER.get((edition, language), []):
+        build(*before)
+    done = _RUN_DIR[0] / f"built-{edition}-{language}"
+    with building():
+        if not done.exists():
+            proc = subprocess.run(
+                [sys.executable, "-m", "booktools.build", "--language", language, edition],
+                cwd=ROOT, capture_output=True, text=True,
+            )
+            assert proc.returncode == 0, (
+                f"{edition} ({language}) build failed:\n{proc.stdout[-3000:]}\n"
+                f"{proc.stderr[-5000:]}"
+            )
+            done.touch()
     base = meta.identity(language).basename
     return {
         "html": BUILD / "html" if language == "en" else BUILD / "html" / language,
@@ -85,7 +124,7 @@ def pdf_path() -> Path:
 # -- The Hungarian edition (locales/hu): the same checks, on its own files ------------------
 
 @pytest.fixture(scope="session")
-def hu_html_dir(html_dir: Path) -> Path:
+def hu_html_dir() -> Path:
     """The Hungarian site, _build/html/hu/ (after the English, which it sits inside)."""
     return build("html", "hu")
 

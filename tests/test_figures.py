@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import html_text, pdf_text
+from conftest import ROOT, building, html_text, pdf_text
 
 from booktools import bookdata, figures
 
@@ -160,10 +160,10 @@ def test_a_no_change_html_build_imports_no_figure_or_image_code() -> None:
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
     build = [sys.executable, "-X", "importtime", "-m", "booktools.build", "--quiet", "html"]
-    subprocess.run(build, cwd=root, capture_output=True, check=True)  # figures now current
-    proc = subprocess.run(build, cwd=root, capture_output=True, text=True, check=True)
+    with building():
+        subprocess.run(build, cwd=ROOT, capture_output=True, check=True)  # figures now current
+        proc = subprocess.run(build, cwd=ROOT, capture_output=True, text=True, check=True)
     imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
                 if line.startswith("import time:")}
     assert "matplotlib" not in imported

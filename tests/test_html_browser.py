@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, build, edition_fixture
+from conftest import ROOT, edition_fixture
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -239,56 +239,47 @@ def test_html_footnote_shows_on_hover(browser, server):
     page.context.close()
 
 
-@pytest.fixture(scope="module")
-def site_with_downloads(epub_path, pdf_path) -> Path:
-    """The HTML edition built after the EPUB and PDF, as `make` does."""
-    return build("html")
-
-
 @pytest.mark.slow
-def test_html_reader_journey(browser, site_with_downloads, epub_path, pdf_path):
-    """Load a chapter, check the downloads, switch to dark mode, search for a Hungarian name."""
-    srv = Server(site_with_downloads)
-    try:
-        page = new_page(browser, "light")
-        bad = watch_requests(page, srv.url.split(PREFIX)[0])
-        page.goto(srv.url + SEARCH_CHAPTER)
-        assert page.evaluate("document.documentElement.dataset.theme") == "light"
+def test_html_reader_journey(browser, server, epub_path, pdf_path):
+    """Load a chapter, check the downloads, switch to dark mode, search for a Hungarian name.
+    (The site is built after the EPUB and PDF, as `make` builds it: conftest.BUILT_AFTER.)"""
+    page = new_page(browser, "light")
+    bad = watch_requests(page, server.url.split(PREFIX)[0])
+    page.goto(server.url + SEARCH_CHAPTER)
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
 
-        # Downloads: the menu lists both editions with sizes, and the links serve the files.
-        page.get_by_role("button", name="Download the whole book").click()
-        for label, built in (("PDF", pdf_path), ("EPUB", epub_path)):
-            link = page.locator(f"a.btn-download-{label.lower()}")
-            assert link.is_visible()
-            assert label in link.inner_text() and "B)" in link.inner_text()
-            response = page.request.get(link.evaluate("a => a.href"))
-            assert response.ok, f"{label} link: HTTP {response.status}"
-            assert response.body() == built.read_bytes(), f"{label} link serves another file"
-        page.keyboard.press("Escape")
+    # Downloads: the menu lists both editions with sizes, and the links serve the files.
+    page.get_by_role("button", name="Download the whole book").click()
+    for label, built in (("PDF", pdf_path), ("EPUB", epub_path)):
+        link = page.locator(f"a.btn-download-{label.lower()}")
+        assert link.is_visible()
+        assert label in link.inner_text() and "B)" in link.inner_text()
+        response = page.request.get(link.evaluate("a => a.href"))
+        assert response.ok, f"{label} link: HTTP {response.status}"
+        assert response.body() == built.read_bytes(), f"{label} link serves another file"
+    page.keyboard.press("Escape")
 
-        # Dark mode through the theme's own colour-mode menu, as a reader picks it.
-        page.locator("button.theme-switch-button:visible").first.click()
-        page.locator("button.theme-change-button[data-mode='dark']:visible").first.click()
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert sum(map(int, background[background.index("(") + 1:-1].split(",")[:3])) < 150
+    # Dark mode through the theme's own colour-mode menu, as a reader picks it.
+    page.locator("button.theme-switch-button:visible").first.click()
+    page.locator("button.theme-change-button[data-mode='dark']:visible").first.click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert sum(map(int, background[background.index("(") + 1:-1].split(",")[:3])) < 150
 
-        # Search as a reader does: the search dialog, then the results page.
-        page.keyboard.press("Control+k")
-        field = page.locator("#pst-search-dialog input[name='q']")
-        field.wait_for(state="visible")
-        field.fill(SEARCH_WORD)
-        field.press("Enter")
-        page.wait_for_url("**/search.html?q=*")
-        results = page.locator("#search-results li a")
-        results.first.wait_for()
-        hrefs = [results.nth(i).get_attribute("href") for i in range(min(3, results.count()))]
-        assert any(h.split("?")[0].split("#")[0] == SEARCH_CHAPTER for h in hrefs), hrefs
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-        assert not bad, "\n".join(bad)
-        page.context.close()
-    finally:
-        srv.close()
+    # Search as a reader does: the search dialog, then the results page.
+    page.keyboard.press("Control+k")
+    field = page.locator("#pst-search-dialog input[name='q']")
+    field.wait_for(state="visible")
+    field.fill(SEARCH_WORD)
+    field.press("Enter")
+    page.wait_for_url("**/search.html?q=*")
+    results = page.locator("#search-results li a")
+    results.first.wait_for()
+    hrefs = [results.nth(i).get_attribute("href") for i in range(min(3, results.count()))]
+    assert any(h.split("?")[0].split("#")[0] == SEARCH_CHAPTER for h in hrefs), hrefs
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert not bad, "\n".join(bad)
+    page.context.close()
 
 
 @pytest.mark.parametrize("page_name", ["index.html", "05-twenty-third-october.html", "91-people.html"])

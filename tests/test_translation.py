@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
-from conftest import ROOT, copy_real_project
+from conftest import ROOT, building, copy_real_project
 
 from booktools import meta, translation
 
@@ -20,10 +20,12 @@ def templates(tmp_path_factory) -> Path:
     """The English text's templates, extracted now by Sphinx's gettext builder (in a
     process of its own: an application another test left in this one would clash)."""
     out = tmp_path_factory.mktemp("gettext")
-    proc = subprocess.run(
-        [sys.executable, "-c", "import sys; from pathlib import Path; "
-         "from booktools import translation; translation.extract(Path(sys.argv[1]))", str(out)],
-        cwd=ROOT, capture_output=True, text=True, check=False)
+    with building():  # it draws the figures' labels in the working tree, as builds do
+        proc = subprocess.run(
+            [sys.executable, "-c", "import sys; from pathlib import Path; "
+             "from booktools import translation; translation.extract(Path(sys.argv[1]))",
+             str(out)],
+            cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     return out
 
