@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
@@ -25,6 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from booktools import meta  # noqa: E402
+
+if TYPE_CHECKING:
+    from browsing import Server
+    from playwright.sync_api import Browser
 
 BOOK = ROOT / "book"
 BUILD = ROOT / "_build"
@@ -144,6 +149,31 @@ def hu_epubcheck_report(hu_epub_path: Path) -> dict:
 @pytest.fixture(scope="session")
 def hu_pdf_path() -> Path:
     return build("pdf", "hu")
+
+
+# -- A browser and the site served as a host serves it (tests/browsing.py) -----------------
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    from browsing import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: apt-get install chromium"
+    # Playwright gives each launch a fresh temporary profile (the --user-data-dir).
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(html_dir: Path) -> Iterator[Server]:
+    """The English site (with the Hungarian one in hu/) served under PREFIX."""
+    from browsing import Server
+
+    srv = Server(html_dir)
+    yield srv
+    srv.close()
 
 
 #: The fixture that gives each language's edition: {"en": "html_dir", "hu": "hu_html_dir"}.

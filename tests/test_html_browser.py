@@ -1,173 +1,18 @@
-"""The HTML edition in a real browser: axe-core, offline loading, downloads, dark mode, search.
+"""The HTML edition in a real browser: offline loading, downloads, dark mode, search, notes,
+the 404 page and the language switch (axe-core is in test_html_axe).
 
-Playwright for Python drives Debian's Chromium (/usr/bin/chromium; never `playwright install`).
-The site is served by a local static server under /book/, the path of ``html_baseurl``, as a
-host would serve it; one test opens it from file:// as from a USB stick.
+Debian's Chromium and the site served as a host serves it (tests/browsing.py); one test
+opens the site from file:// as from a USB stick.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import json
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
-from conftest import ROOT, edition_fixture
-from playwright.sync_api import Browser, Page, sync_playwright
+from browsing import PREFIX, new_page, watch_requests
+from conftest import edition_fixture
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-AXE = ROOT / "booktools" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-PREFIX = "/book/"  # the path of html_baseurl (conf.py)
 SEARCH_WORD = "Petőfi"
 SEARCH_CHAPTER = "04-petofi-circle.html"  # the chapter that must rank among the first results
-
-
-def site_pages(html: Path) -> list[str]:
-    """Every page of the site (not the theme's template fragments in _static)."""
-    return sorted(p.name for p in html.glob("*.html"))
-
-
-class Server:
-    """A static server for *root* under PREFIX, on a free local port, in a thread."""
-
-    def __init__(self, root: Path) -> None:
-        root_str = str(root)
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def translate_path(self, path: str) -> str:
-                path = urlsplit(path).path
-                if not path.startswith(PREFIX):
-                    return "/nonexistent"
-                return super().translate_path("/" + path[len(PREFIX):])
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        handler = functools.partial(Handler, directory=root_str)
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: apt-get install chromium"
-    # Playwright gives each launch a fresh temporary profile (the --user-data-dir).
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server(html_dir: Path) -> Iterator[Server]:
-    srv = Server(html_dir)
-    yield srv
-    srv.close()
-
-
-def new_page(browser: Browser, mode: str = "light", width: int = 1280) -> Page:
-    """A page in a fresh context, with the theme's light/dark mode chosen as a reader would."""
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=mode)
-    # Only the first page: later pages keep whatever the reader chose with the theme's menu.
-    ctx.add_init_script(f"localStorage.getItem('mode') || localStorage.setItem('mode', '{mode}');")
-    return ctx.new_page()
-
-
-def watch_requests(page: Page, allowed_origin: str) -> list[str]:
-    """Record every request to another origin and every failed request."""
-    bad: list[str] = []
-
-    def on_request(req) -> None:  # type: ignore[no-untyped-def]
-        url = req.url
-        if url.startswith("data:"):
-            return
-        if not url.startswith(allowed_origin):
-            bad.append(f"other host: {url}")
-
-    page.on("request", on_request)
-    page.on("requestfailed", lambda req: bad.append(f"failed: {req.url} ({req.failure})"))
-    page.on("response", lambda r: r.status >= 400 and bad.append(f"HTTP {r.status}: {r.url}"))
-    return bad
-
-
-def start_axe(page: Page) -> None:
-    """Start axe-core on *page* without waiting for it: several pages, each in its own
-    renderer process, are measured at once (see axe_violations)."""
-    # Measure the settled page: the theme fades colours in when it applies a mode, and a
-    # contrast measured mid-transition is neither what a reader sees nor repeatable.
-    page.wait_for_function(
-        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000
-    )
-    page.add_script_tag(path=str(AXE))
-    # resultTypes: axe reports every violation in full and skips collecting the nodes that
-    # passed, which is most of its time on a long page (axe-core's documented run option).
-    # setTimeout: axe.run does much of its work before it returns its promise; started
-    # from a timer, the call returns at once and the next page can start.
-    page.evaluate("""() => { window.__axeResult = new Promise(resolve => setTimeout(
-        () => resolve(axe.run(document, {resultTypes: ['violations']})), 0)); }""")
-
-
-def axe_violations(page: Page) -> list[str]:
-    """The violations axe-core found on *page*, once start_axe's run has ended."""
-    result = page.evaluate("async () => await window.__axeResult")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -- "
-        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else json.dumps(n["target"])
-                    for n in v["nodes"][:3])
-        for v in result["violations"]
-    ]
-
-
-#: Pages measured at once: axe-core is CPU-bound, each page in its own renderer process.
-AXE_BATCH = 4
-
-
-@pytest.mark.parametrize("mode", ["light", "dark"])
-def test_html_axe_reports_no_violations_on_any_page(browser, server, html_dir, mode):
-    assert AXE.is_file(), f"{AXE} missing: run `make setup`"
-    names = site_pages(html_dir)
-    failures = {}
-    for first in range(0, len(names), AXE_BATCH):
-        batch = []
-        for name in names[first:first + AXE_BATCH]:
-            page = new_page(browser, mode)
-            page.goto(server.url + name)
-            page.wait_for_load_state("load")
-            assert page.evaluate("document.documentElement.dataset.theme") == mode
-            start_axe(page)
-            batch.append((name, page))
-        for name, page in batch:
-            found = axe_violations(page)
-            if found:
-                failures[name] = found
-            page.context.close()
-    assert len(names) > 20, names  # every page of the site, not a few
-    assert not failures, "axe-core violations:\n" + json.dumps(failures, indent=1, ensure_ascii=False)
-
-
-def test_axe_as_run_here_still_reports_a_planted_violation(browser):
-    """The faster way of running axe (started from a timer, violations only) still finds
-    what it should: an image without alt text and a link without a name."""
-    page = new_page(browser)
-    page.set_content('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>'
-                     '<main><h1>t</h1><img src="x.png"><a href="#x"></a></main></body></html>')
-    start_axe(page)
-    found = " ".join(axe_violations(page))
-    page.context.close()
-    assert "image-alt" in found and "link-name" in found, found
 
 
 def test_html_loads_nothing_from_another_host_even_from_file(browser, html_dir):
@@ -304,28 +149,6 @@ def test_html_first_visit_has_no_console_error_and_one_search_field(browser, ser
 
 
 # -- The Hungarian site (_build/html/hu/) ------------------------------------------------------
-
-def test_hungarian_html_axe_reports_no_violations_on_any_page(browser, server, hu_html_dir):
-    """Every page of the Hungarian site, in the light mode (the dark one shares its CSS with
-    the English site, which is measured in both)."""
-    names = [f"hu/{name}" for name in site_pages(hu_html_dir)]
-    failures = {}
-    for first in range(0, len(names), AXE_BATCH):
-        batch = []
-        for name in names[first:first + AXE_BATCH]:
-            page = new_page(browser, "light")
-            page.goto(server.url + name)
-            page.wait_for_load_state("load")
-            start_axe(page)
-            batch.append((name, page))
-        for name, page in batch:
-            found = axe_violations(page)
-            if found:
-                failures[name] = found
-            page.context.close()
-    assert len(names) > 20, names
-    assert not failures, "axe-core violations:\n" + json.dumps(failures, indent=1, ensure_ascii=False)
-
 
 def test_language_switch_leads_a_reader_to_the_same_page_and_back(browser, server, hu_html_dir):
     page = new_page(browser)

@@ -33,8 +33,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browsing import CHROMIUM, CHROMIUM_ARGS, PREFIX
 from conftest import ROOT
-from test_html_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX
 
 LIGHTHOUSE = ROOT / "booktools" / "node" / "node_modules" / ".bin" / "lighthouse"
 PAGES = ["05-twenty-third-october.html", "91-people.html"]

@@ -1,0 +1,122 @@
+"""axe-core on every page of both languages' sites, in the light and the dark mode.
+
+Each page is loaded once in Debian's Chromium (the browser and the local server of
+tests/browsing.py), measured, switched to the dark mode with the theme's own menu and
+measured again; several pages are measured at once, each in its own renderer process.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from browsing import new_page, site_pages
+from conftest import ROOT, edition_fixture
+from playwright.sync_api import Page
+
+AXE = ROOT / "booktools" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+#: The theme's colour fades, stopped so a page is measured in its final colours at once
+#: (a contrast measured mid-transition is neither what a reader sees nor repeatable).
+SETTLED = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+
+
+def start_axe(page: Page) -> None:
+    """Start axe-core on *page* without waiting for it: several pages, each in its own
+    renderer process, are measured at once (see axe_violations)."""
+    if not page.evaluate("typeof axe !== 'undefined'"):  # once per page, for both modes
+        page.add_style_tag(content=SETTLED)
+        page.add_script_tag(path=str(AXE))
+    # resultTypes: axe reports every violation in full and skips collecting the nodes that
+    # passed, which is most of its time on a long page (axe-core's documented run option).
+    # setTimeout: axe.run does much of its work before it returns its promise; started
+    # from a timer, the call returns at once and the next page can start.
+    page.evaluate("""() => { window.__axeResult = new Promise(resolve => setTimeout(
+        () => resolve(axe.run(document, {resultTypes: ['violations']})), 0)); }""")
+
+
+def axe_violations(page: Page) -> list[str]:
+    """The violations axe-core found on *page*, once start_axe's run has ended."""
+    result = page.evaluate("async () => await window.__axeResult")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -- "
+        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else json.dumps(n["target"])
+                    for n in v["nodes"][:3])
+        for v in result["violations"]
+    ]
+
+
+def choose_mode(page: Page, mode: str) -> None:
+    """The colour mode chosen with the theme's own menu item (its click handler)."""
+    page.evaluate(f"document.querySelector(\".theme-change-button[data-mode='{mode}']\").click()")
+    assert page.evaluate("document.documentElement.dataset.theme") == mode
+
+
+#: Pages measured at once: axe-core is CPU-bound, each page in its own renderer process.
+AXE_BATCH = 4
+MODES = ("light", "dark")
+
+
+@pytest.mark.parametrize("language", ["en", "hu"])
+def test_html_axe_reports_no_violations_on_any_page(browser, server, request, language):
+    """Every page of each language's site, in the light and the dark mode: each page is
+    loaded once, measured, switched to the dark mode with the theme's menu and measured
+    again."""
+    assert AXE.is_file(), f"{AXE} missing: run `make setup`"
+    site = request.getfixturevalue(edition_fixture("html_dir", language))
+    prefix = "" if language == "en" else f"{language}/"
+    names = [prefix + name for name in site_pages(site)]
+    failures = {}
+    for first in range(0, len(names), AXE_BATCH):
+        batch = []
+        for name in names[first:first + AXE_BATCH]:
+            page = new_page(browser, MODES[0])
+            page.goto(server.url + name)
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.documentElement.dataset.theme") == MODES[0]
+            batch.append((name, page))
+        for mode in MODES:
+            for _, page in batch:
+                if mode != MODES[0]:
+                    choose_mode(page, mode)
+                start_axe(page)
+            for name, page in batch:
+                found = axe_violations(page)
+                if found:
+                    failures[f"{name} ({mode})"] = found
+        for _, page in batch:
+            page.context.close()
+    assert len(names) > 20, names  # every page of the site, not a few
+    assert not failures, "axe-core violations:\n" + json.dumps(failures, indent=1, ensure_ascii=False)
+
+
+def test_axe_as_run_here_still_reports_a_planted_violation(browser):
+    """The faster way of running axe (started from a timer, violations only) still finds
+    what it should: an image without alt text and a link without a name."""
+    page = new_page(browser)
+    page.set_content('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>'
+                     '<main><h1>t</h1><img src="x.png"><a href="#x"></a></main></body></html>')
+    start_axe(page)
+    found = " ".join(axe_violations(page))
+    page.context.close()
+    assert "image-alt" in found and "link-name" in found, found
+
+
+def test_the_dark_mode_is_measured_in_its_own_colours(browser, server):
+    """A colour fault of the dark mode only (dark text on the dark background) is found in
+    the dark pass and not in the light one: the page is measured in the colours the
+    theme's menu switched it to, not in the light mode's or mid-fade."""
+    page = new_page(browser, MODES[0])
+    page.goto(server.url + "04-petofi-circle.html")
+    page.wait_for_load_state("load")
+    page.add_style_tag(content="html[data-theme='dark'] main p { color: #333 !important; }")
+    found = {}
+    for mode in MODES:
+        if mode != MODES[0]:
+            choose_mode(page, mode)
+        start_axe(page)
+        found[mode] = " ".join(axe_violations(page))
+    page.context.close()
+    assert "color-contrast" not in found["light"], found["light"]
+    assert "color-contrast" in found["dark"], found["dark"]
