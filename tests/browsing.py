@@ -29,9 +29,11 @@ def site_pages(html: Path) -> list[str]:
 
 
 class Server:
-    """A static server for *root* under PREFIX, on a free local port, in a thread."""
+    """A static server for *root* under PREFIX, on a free local port, in a thread; the
+    standard library's file handler unless another *handler* class is given."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, handler: type[http.server.BaseHTTPRequestHandler] | None = None,
+                 ) -> None:
         root_str = str(root)
 
         class Handler(http.server.SimpleHTTPRequestHandler):
@@ -44,8 +46,8 @@ class Server:
             def log_message(self, *args: object) -> None:
                 pass
 
-        handler = functools.partial(Handler, directory=root_str)
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        serve = handler or functools.partial(Handler, directory=root_str)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), serve)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 

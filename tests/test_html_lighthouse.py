@@ -27,13 +27,12 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browsing import CHROMIUM, CHROMIUM_ARGS, PREFIX
+from browsing import CHROMIUM, CHROMIUM_ARGS, PREFIX, Server
 from conftest import ROOT
 
 LIGHTHOUSE = ROOT / "booktools" / "node" / "node_modules" / ".bin" / "lighthouse"
@@ -64,59 +63,51 @@ RENDER_BLOCKING_MAX = 11
 COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml")
 
 
-class GzipServer:
+def gzip_handler(root: Path) -> type[http.server.BaseHTTPRequestHandler]:
     """*root* under PREFIX, gzipped and with cache headers as a static host serves it."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            path = urlsplit(self.path).path
+            rel = path[len(PREFIX):] if path.startswith(PREFIX) else None
+            target = (root / (rel or "index.html")) if rel is not None else None
+            if target is not None and target.is_dir():
+                target = target / "index.html"
+            if target is None or not target.is_file() or ".." in Path(rel or "").parts:
+                self.send_error(404)
+                return
+            body = target.read_bytes()
+            ctype = self.guess_type(target)
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            # Hashed theme assets may be kept; pages are revalidated.
+            static = "/_static/" in path or "/_images/" in path
+            self.send_header("Cache-Control",
+                             "public, max-age=31536000" if static else "no-cache")
+            if (target.suffix in COMPRESSIBLE
+                    and "gzip" in self.headers.get("Accept-Encoding", "")):
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-    def __init__(self, root: Path) -> None:
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-                path = urlsplit(self.path).path
-                rel = path[len(PREFIX):] if path.startswith(PREFIX) else None
-                target = (root / (rel or "index.html")) if rel is not None else None
-                if target is not None and target.is_dir():
-                    target = target / "index.html"
-                if target is None or not target.is_file() or ".." in Path(rel or "").parts:
-                    self.send_error(404)
-                    return
-                body = target.read_bytes()
-                ctype = self.guess_type(target)
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                # Hashed theme assets may be kept; pages are revalidated.
-                static = "/_static/" in path or "/_images/" in path
-                self.send_header("Cache-Control",
-                                 "public, max-age=31536000" if static else "no-cache")
-                if (target.suffix in COMPRESSIBLE
-                        and "gzip" in self.headers.get("Accept-Encoding", "")):
-                    body = gzip.compress(body, compresslevel=6, mtime=0)
-                    self.send_header("Content-Encoding", "gzip")
-                    self.send_header("Vary", "Accept-Encoding")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+        def guess_type(self, target: Path) -> str:
+            kind = http.server.SimpleHTTPRequestHandler.extensions_map.get(target.suffix)
+            import mimetypes
 
-            def guess_type(self, target: Path) -> str:
-                kind = http.server.SimpleHTTPRequestHandler.extensions_map.get(target.suffix)
-                import mimetypes
+            kind = kind or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            return f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
 
-                kind = kind or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-                return f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
+        def log_message(self, *args: object) -> None:
+            pass
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    return Handler
 
 
 @pytest.fixture(scope="module")
-def gzip_server(html_dir: Path) -> Iterator[GzipServer]:
-    srv = GzipServer(html_dir)
+def gzip_server(html_dir: Path) -> Iterator[Server]:
+    srv = Server(html_dir, handler=gzip_handler(html_dir))
     yield srv
     srv.close()
 
@@ -182,7 +173,7 @@ def performance_problems(report: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_lighthouse_scores(gzip_server: GzipServer, page: str, tmp_path: Path,
+def test_lighthouse_scores(gzip_server: Server, page: str, tmp_path: Path,
                            record_property: pytest.RecordProperty) -> None:
     report = lighthouse(gzip_server.url + page, tmp_path / "report.json")
     assert not report.get("runtimeError"), report["runtimeError"]
@@ -210,7 +201,7 @@ def test_lighthouse_performance_check_fails_on_a_heavier_page(html_dir: Path,
     html = html.replace("</head>", '<link rel="stylesheet" href="_static/extra.css"></head>', 1)
     page.write_text(html, encoding="utf-8")
     (site / "_static" / "extra.css").write_text("p { margin: 0 }\n", encoding="utf-8")
-    srv = GzipServer(site)
+    srv = Server(site, handler=gzip_handler(site))
     try:
         report = lighthouse(srv.url + PAGES[0], tmp_path / "report.json")
     finally:
