@@ -238,13 +238,17 @@ class TypstPDFBuilder(Builder):
                 warnings = run("yes")
             except typst.TypstError as err:
                 # TODO: Typst 0.15's tagged export can fail with "internal error: parent
-                # group" (typst-pdf src/tags/tree/build.rs) when a floating figure lands on
-                # some pages (the timeline on Letter paper); the same book with figures in
-                # place exports.  Drop this retry when a fixed Typst is pinned.
+                # group" (typst-pdf src/tags/tree/build.rs, typst/typst#8487) when some
+                # floating figures land where they do; the same book with figures in place
+                # exports.  The one figure of this book that set it off (the timeline's, tall
+                # and followed by a long table with notes) is `:figclass: in-place`, so
+                # this fallback is for a new chapter's figure; a test checks the real book
+                # never needs it.  Drop it when a fixed Typst is pinned.
                 if "internal error" not in getattr(err, "message", ""):
                     raise
                 logger.info("[typst] tagging failed with floating figures (a Typst bug); "
-                            "figures are set in place instead")
+                            "figures are set in place instead (give the figure that sets "
+                            "it off :figclass: in-place to keep the others floating)")
                 warnings = run("no")
         except typst.TypstError as err:
             partial.unlink(missing_ok=True)

@@ -706,8 +706,10 @@ class TypstTranslator(nodes.NodeVisitor):
         if number and self.builder.config.language == "hu":  # "1. ábra", as Sphinx's HTML
             numbering = f'(..n) => "{number}. ábra"'
 
-        # Floats to the top or foot of a page, as in print (book.typ: set figure).
-        self.add(f"\n\n#figure({self._image_call(image)}, numbering: {numbering}, "
+        # Floats to the top or foot of a page, as in print (book.typ: set figure), unless the
+        # chapter sets it where it stands (`:figclass: in-place`, see CONTRIBUTING).
+        placement = ", placement: none" if "in-place" in node["classes"] else ""
+        self.add(f"\n\n#figure({self._image_call(image)}, numbering: {numbering}{placement}, "
                  f"supplement: {self.figure_supplement}, caption: ")
         caption = next((c for c in node.children if isinstance(c, nodes.caption)), None)
         if caption is None:
