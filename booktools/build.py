@@ -40,7 +40,13 @@ BUILDER = {"html": "html", "epub": "epub", "pdf": "typst"}  # typst: booktools/t
 
 
 def source_date_epoch() -> str:
-    """The last commit's time, so two builds of one commit are byte-identical."""
+    """The last commit's time, so two builds of one commit are byte-identical.
+
+    Outside a git checkout (a release archive, GitHub's "Download ZIP", a copy), the time
+    of the newest source file: an archive of a commit gives every file the commit's time,
+    so its builds are byte-identical too, and the book is never dated 1 January 1970 (nor
+    its bibliography's years checked against 1970).
+    """
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
@@ -50,7 +56,13 @@ def source_date_epoch() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         out = ""
-    return out or "0"
+    if not out:
+        sources = [ROOT / "conf.py", ROOT / "references.bib",
+                   *(p for p in SOURCE.rglob("*") if "_figures" not in p.parts),
+                   *(ROOT / "locales").rglob("*.po")]
+        times = [p.stat().st_mtime for p in sources if p.is_file()]
+        out = str(int(max(times))) if times else "0"
+    return out
 
 
 def run_sphinx(builder: str, outdir: Path, *, srcdir: Path = SOURCE, confdir: Path = ROOT,

@@ -117,8 +117,11 @@ def page_links(page: Path) -> tuple[list[Link], set[str]]:
 
 
 def internal_problems(root: Path, book: Path, suffixes: Sequence[str],
-                      skip: Sequence[str] = ()) -> list[Problem]:
-    """Every internal link of the pages under *root* resolves, with its fragment."""
+                      skip: Sequence[str] = (), unbuilt: Sequence[str] = ()) -> list[Problem]:
+    """Every internal link of the pages under *root* resolves, with its fragment; links
+    into the sites *unbuilt* (see unbuilt_sites) are not followed."""
+    inside = root.resolve()
+    away = [(root / folder).resolve() for folder in unbuilt]
     pages = [p for p in sorted(root.rglob("*")) if p.suffix in suffixes
              and not any(p.relative_to(root).as_posix().startswith(s) for s in skip)]
     ids: dict[Path, set[str]] = {}
@@ -134,6 +137,10 @@ def internal_problems(root: Path, book: Path, suffixes: Sequence[str],
             continue  # external: make linkcheck
         target = (link.page.parent / unquote(parts.path)).resolve() if parts.path \
             else link.page.resolve()
+        if any(target.is_relative_to(site) and (site.is_relative_to(inside)
+                                                or not target.is_relative_to(inside))
+               for site in away):
+            continue  # another language's site, not built: not this check's to follow
         where, line = locate(link, root, book)
         if parts.path and not target.exists():
             shown = target.relative_to(root.resolve()) \
@@ -167,11 +174,14 @@ def tool(name: str) -> str:
     return found
 
 
-def lychee_problems(html_dir: Path, book: Path, *options: str) -> list[Problem]:
-    """lychee's verdict on the links of the HTML edition (offline unless told otherwise)."""
+def lychee_problems(html_dir: Path, book: Path, *options: str,
+                    unbuilt: Sequence[str] = ()) -> list[Problem]:
+    """lychee's verdict on the links of the HTML edition (offline unless told otherwise);
+    links into the folders *unbuilt* are not followed."""
     options = options or ("--offline", "--include-fragments")
     cmd = [tool("lychee"), *options, "--no-progress", "--format", "json",
            *(arg for skip in HTML_SKIP for arg in ("--exclude-path", str(html_dir / skip))),
+           *(arg for folder in unbuilt for arg in ("--exclude", _site_pattern(html_dir, folder))),
            str(html_dir)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     try:
@@ -204,10 +214,31 @@ def lychee_problems(html_dir: Path, book: Path, *options: str) -> list[Problem]:
     return problems
 
 
-def check_html(html_dir: Path, book: Path = BOOK) -> list[Problem]:
-    """The HTML edition: lychee, then our own file and fragment pass."""
-    return lychee_problems(html_dir, book) + internal_problems(
-        html_dir, book, (".html",), skip=HTML_SKIP)
+def unbuilt_sites(html_dir: Path) -> dict[str, str]:
+    """The other languages' sites that are not built: language -> its folder relative to
+    *html_dir* (from the English site, ``hu``; from a translation's, ``..``, the English
+    site around it).  Every page's language switch links into them, but a one-language
+    build (``make html``, ``make check``) has nothing there to check; ``make`` builds all."""
+    english = html_dir.parent if html_dir.name in meta.LANGUAGES else html_dir
+    sites = {lang: english if lang == "en" else english / lang for lang in meta.LANGUAGES}
+    return {lang: os.path.relpath(site, html_dir) for lang, site in sites.items()
+            if site != html_dir and not (site / "index.html").exists()}
+
+
+def _site_pattern(html_dir: Path, folder: str) -> str:
+    """lychee's --exclude for the links into the unbuilt site *folder*: all of it when it
+    is inside *html_dir*, else only its own pages (not the translation's folder in it)."""
+    site = (html_dir / folder).resolve()
+    prefix = "^" + re.escape(site.as_uri() + "/")
+    return prefix if site.is_relative_to(html_dir.resolve()) else prefix + "[^/#]*(#.*)?$"
+
+
+def check_html(html_dir: Path, book: Path = BOOK,
+               unbuilt: Sequence[str] = ()) -> list[Problem]:
+    """The HTML edition: lychee, then our own file and fragment pass; links into the
+    other languages' sites *unbuilt* are not followed (see unbuilt_sites)."""
+    return lychee_problems(html_dir, book, unbuilt=unbuilt) + internal_problems(
+        html_dir, book, (".html",), skip=HTML_SKIP, unbuilt=unbuilt)
 
 
 def epubcheck_report(epub: Path) -> dict[str, Any]:
