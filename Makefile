@@ -64,8 +64,8 @@ bench: $(SETUP) ## Time the build against pandoc and Jupyter Book 1 (installs th
 serve: $(SETUP) ## Warm live-reload preview of the HTML edition at http://127.0.0.1:8000
 	$(PYTHON) -m booktools.serve --quiet --port 8000
 
-clean: ## Remove every build output and cache (keeps .venv)
-	rm -rf _build
+clean: ## Remove every build output and cache (keeps .venv): _build and the drawn figures
+	rm -rf _build book/_figures
 
 help: ## List every target with one line
 	@echo "Targets:"

@@ -160,8 +160,9 @@ def cases_for(name: str, dirs: dict[str, Path], editions: list[str], peers: bool
     chapter = books.edit_target(ours / "book")
     original = chapter.read_text("utf-8")
 
-    def clean(_run: int) -> None:
+    def clean(_run: int) -> None:  # as `make clean`: the figures drawn into book/ too
         shutil.rmtree(ours / "_build", ignore_errors=True)
+        shutil.rmtree(ours / "book" / "_figures", ignore_errors=True)
 
     edits = itertools.count(1)
 
