@@ -8,6 +8,7 @@ its own.  Fast: nothing is built.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import inspect
 import tomllib
@@ -152,3 +153,32 @@ def test_sphinx_sitemap_link_queue() -> None:
         "sitemap_links" in source(sphinx_sitemap), (
         "sphinx-sitemap's add_html_link or sitemap_links changed: update "
         "booktools.incremental.complete_sitemap")
+
+
+#: Sphinx's EPUB 3 templates as booktools/epub_templates copied them (Sphinx 9.0.4): three
+#: unchanged (the builder reads all five from one folder), two with the book's additions.
+SPHINX_EPUB_TEMPLATES = {
+    "container.xml": "416eb02b2305a0e87504947939bdeaccc93252ce38c29fd21fb92b7672c3be80",
+    "content.opf.jinja": "1bc66feeff736c0491fe447f610a409703e4e9bced00b10372064d3ca4c42134",
+    "mimetype": "e468e350d1143eb648f60c7b0bd6031101ec0544a361ca74ecef256ac901f48b",
+    "nav.xhtml.jinja": "de16ebbb2802c7785776600e34bd6c5103b92a82eadc4bd1944448ea90227757",
+    "toc.ncx.jinja": "17e52885a9541f612945552af31d017107c8335e084090c46c8012c0bebfae38",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPHINX_EPUB_TEMPLATES))
+def test_sphinx_epub_templates_are_those_the_book_copied(name: str) -> None:
+    """Sphinx's templates have no blocks to extend, so booktools.epub's template folder
+    holds copies: when Sphinx changes one, merge the change into the copy."""
+    import sphinx
+
+    theirs = Path(sphinx.__file__).parent / "templates" / "epub3" / name
+    ours = ROOT / "booktools" / "epub_templates" / name
+    assert ours.is_file(), f"booktools/epub_templates/{name} is missing"
+    digest = hashlib.sha256(theirs.read_bytes()).hexdigest()
+    assert digest == SPHINX_EPUB_TEMPLATES[name], (
+        f"Sphinx's epub3/{name} changed: merge the change into booktools/epub_templates/"
+        f"{name}, then record the new digest here ({digest})")
+    if name in ("container.xml", "mimetype", "toc.ncx.jinja"):
+        assert ours.read_bytes() == theirs.read_bytes(), (
+            f"booktools/epub_templates/{name} is meant to be Sphinx's unchanged")
