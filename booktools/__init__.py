@@ -32,7 +32,8 @@ safety              all        no raw HTML, file insertion, ``javascript:``/``da
 hints               all        how-to-fix hints on Sphinx's warnings; unclosed fences, roles
 figures, plans      all        the timeline chart and maps, drawn from ``book/data/``
 backmatter          all        timeline, people, places, glossary, numbers pages from data
-incremental         HTML/EPUB  a changed title or label rewrites every page showing it
+incremental         all        a changed title or label rewrites every page showing it;
+                               figure numbers kept when a build read nothing
 prune               HTML/EPUB  no page or image of a removed document survives
 language            all        the Hungarian edition's settings (``-D language=hu``) and its
                                interface strings; ``lang="hu"`` on Hungarian words
@@ -75,6 +76,7 @@ builder-inited          hints._install_filter          all      500
 builder-inited          html.on_builder_inited         HTML     500
 builder-inited          notes._load_forms              all      500
 builder-inited          typst.check_config             PDF      500
+env-get-outdated        incremental.note_removed       all      500
 env-before-read-docs    safety._disable_file_and_...   all      500
 env-before-read-docs    incremental.before_read        all      500
 source-read             hints.check_unclosed           all      500
@@ -107,6 +109,8 @@ Transforms: ``language.AdoptTranslatedNodes`` (21, translated editions: right af
 i18n ``Locale`` at 20), ``language.Apostrophes`` (740, Hungarian edition: before smart
 quotes at 750), ``language.SortLists`` (510, Hungarian edition: after Sphinx's
 GlossarySorter at 500).
+Collector: ``incremental.BookTocTreeCollector`` replaces Sphinx's table-of-contents
+collector, keeping the figure numbers when a build read no document.
 Post-transform: ``language.MarkHungarian`` (priority 900, every builder).  The warm preview
 (``serve``) adds two handlers of its own to its long-lived application.
 """

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BOOK, ROOT, conf_redirects, run_build
+from conftest import BOOK, ROOT, conf_redirects, make_project, run_build
 
 CHAPTER = "03-thaw-and-hope.md"
 
@@ -168,3 +168,29 @@ def test_navigation_template_marks_each_page_as_the_theme_does(builds) -> None:
     assert len(template.chains) >= len(theirs)
     for name, html in theirs.items():
         assert template.render(name) == html, name
+
+
+def test_figure_numbers_follow_an_edit_when_the_next_builder_reads_nothing(tmp_path) -> None:
+    """A build that reads no document keeps the figure numbers it has (Sphinx would read
+    every doctree again to assign them): a figure added before another renumbers it in
+    the EPUB build that read the chapter, and the HTML build after it in the same run,
+    which reads nothing, writes the page with the new number."""
+    project = make_project(tmp_path, "numbered-figures")
+    chapter = project / "book" / "01-chapter.md"
+    page = project / "_build" / "html" / "01-chapter.html"
+
+    def numref() -> str:
+        link = re.search(r'<a class="reference internal" href="#fig-dot"[^>]*>(.*?)</a>',
+                         page.read_text(encoding="utf-8"), re.S)
+        assert link, "the chapter's {numref} link is missing"
+        return re.sub(r"<[^>]+>", "", link.group(1)).strip()
+
+    assert run_build(project, "--quiet", "html").returncode == 0
+    assert numref() == "Fig. 1"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("shows a dot.\n", "shows a dot.\n\n```{figure} dot.svg\n"
+                                    ":name: fig-first\n:alt: Another dot.\n\nAnother dot.\n"
+                                    "```\n", 1), encoding="utf-8")
+    proc = run_build(project, "--quiet", "epub", "html")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert numref() == "Fig. 2"

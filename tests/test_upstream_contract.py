@@ -182,3 +182,22 @@ def test_sphinx_epub_templates_are_those_the_book_copied(name: str) -> None:
     if name in ("container.xml", "mimetype", "toc.ncx.jinja"):
         assert ours.read_bytes() == theirs.read_bytes(), (
             f"booktools/epub_templates/{name} is meant to be Sphinx's unchanged")
+
+
+def test_event_listeners_name_their_handlers() -> None:
+    """booktools.incremental finds Sphinx's TocTreeCollector through the handlers of
+    ``app.events.listeners`` (EventListener.handler) to disable it before adding its own."""
+    from sphinx.events import EventListener, EventManager
+
+    assert "handler" in EventListener._fields, (
+        "sphinx.events.EventListener has no handler: update "
+        "booktools.incremental.use_book_toctree_collector")
+    assert "self.listeners" in inspect.getsource(EventManager.__init__), (
+        "Sphinx's EventManager keeps no listeners dict: update "
+        "booktools.incremental.use_book_toctree_collector")
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    assert callable(getattr(TocTreeCollector, "assign_figure_numbers", None)) and callable(
+        getattr(TocTreeCollector, "assign_section_numbers", None)), (
+        "TocTreeCollector no longer has assign_figure_numbers/assign_section_numbers: "
+        "update booktools.incremental.BookTocTreeCollector")
