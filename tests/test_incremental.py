@@ -171,10 +171,11 @@ def test_navigation_template_marks_each_page_as_the_theme_does(builds) -> None:
 
 
 def test_figure_numbers_follow_an_edit_when_the_next_builder_reads_nothing(tmp_path) -> None:
-    """A build that reads no document keeps the figure numbers it has (Sphinx would read
+    """A build that moves no figure keeps the figure numbers it has (Sphinx would read
     every doctree again to assign them): a figure added before another renumbers it in
     the EPUB build that read the chapter, and the HTML build after it in the same run,
-    which reads nothing, writes the page with the new number."""
+    which reads nothing, writes the page with the new number; a sentence added keeps
+    every number on the page."""
     project = make_project(tmp_path, "numbered-figures")
     chapter = project / "book" / "01-chapter.md"
     page = project / "_build" / "html" / "01-chapter.html"
@@ -194,3 +195,13 @@ def test_figure_numbers_follow_an_edit_when_the_next_builder_reads_nothing(tmp_p
     proc = run_build(project, "--quiet", "epub", "html")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert numref() == "Fig. 2"
+    # A sentence added: the chapter is read again but its figures did not move, so their
+    # numbers are kept, not assigned again; the page must show them all the same.
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence.\n",
+                       encoding="utf-8")
+    proc = run_build(project, "--quiet", "html")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert numref() == "Fig. 2"
+    captions = re.findall(r'<span class="caption-number">(.*?)</span>',
+                          page.read_text(encoding="utf-8"))
+    assert [c.strip() for c in captions] == ["Fig. 1", "Fig. 2"], captions
