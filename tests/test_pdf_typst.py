@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_build, squash
+from conftest import copy_real_project, make_project, run_build, squash
 
 from booktools import meta
 from booktools.typst.translator import escape
@@ -110,3 +110,27 @@ def test_generated_lines_map_back_to_the_chapter_lines():
     assert lookup(builder, 3 + 4) == ("book/01-a.md", 1)  # "para one"
     assert lookup(builder, 3 + 6) == ("book/01-a.md", 7)  # "para two"
     assert lookup(builder, 3 + 7) == ("book/01-a.md", 7)  # "still two"
+
+
+def test_a_floating_figure_that_sets_off_typsts_tagging_bug_names_the_fix(tmp_path):
+    """Typst 0.15's tagged export fails on the timeline's figure when it floats
+    (typst/typst#8487): without its ':figclass: in-place' the build fails with the fix,
+    not Typst's internal error, and keeps the last good PDF.  (When this test fails
+    because the PDF builds, Typst is fixed: drop the option and this test.)"""
+    project = copy_real_project(tmp_path)
+    timeline = project / "book" / "90-timeline.md"
+    text = timeline.read_text(encoding="utf-8")
+    assert ":figclass: in-place\n" in text
+    timeline.write_text(text.replace(":figclass: in-place\n", "", 1), encoding="utf-8")
+    good = project / "_build" / "pdf" / f"{meta.BASENAME}.pdf"
+    good.parent.mkdir(parents=True)
+    good.write_bytes(b"last good pdf")
+
+    proc = run_build(project, "pdf")
+
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output[-3000:]
+    assert "Traceback" not in output
+    assert "a floating figure sets off a Typst bug (typst/typst#8487)" in output, output[-3000:]
+    assert "':figclass: in-place'" in output
+    assert good.read_bytes() == b"last good pdf"
