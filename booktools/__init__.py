@@ -33,7 +33,7 @@ hints               all        how-to-fix hints on Sphinx's warnings; unclosed f
 figures, plans      all        the timeline chart and maps, drawn from ``book/data/``
 backmatter          all        timeline, people, places, glossary, numbers pages from data
 incremental         all        a changed title or label rewrites every page showing it;
-                               figure numbers kept when a build read nothing
+                               figure numbers kept when no figure moved
 prune               HTML/EPUB  no page or image of a removed document survives
 language            all        the Hungarian edition's settings (``-D language=hu``) and its
                                interface strings; ``lang="hu"`` on Hungarian words
@@ -110,7 +110,7 @@ i18n ``Locale`` at 20), ``language.Apostrophes`` (740, Hungarian edition: before
 quotes at 750), ``language.SortLists`` (510, Hungarian edition: after Sphinx's
 GlossarySorter at 500).
 Collector: ``incremental.BookTocTreeCollector`` replaces Sphinx's table-of-contents
-collector, keeping the figure numbers when a build read no document.
+collector, keeping the figure numbers when no figure or toctree moved.
 Post-transform: ``language.MarkHungarian`` (priority 900, every builder).  The warm preview
 (``serve``) adds two handlers of its own to its long-lived application.
 """

@@ -86,13 +86,14 @@ def _stored_signature(env: BuildEnvironment, docname: str) -> list[tuple[Any, ..
 
 def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     app.booktools_shared_before = (set(docnames), shared_state(env, set(docnames)))  # type: ignore[attr-defined]
-    numbered = env.config.numfig and not getattr(app, "booktools_removed", True)
-    app.booktools_signatures = (  # type: ignore[attr-defined]
-        {d: _stored_signature(env, d) for d in docnames} if numbered else None)
-    # Reading a document again drops its figure numbers (TocTreeCollector.clear_doc):
-    # kept here to be put back when nothing moved them.
-    app.booktools_fignumbers = {  # type: ignore[attr-defined]
-        d: env.toc_fignumbers[d] for d in docnames if d in env.toc_fignumbers}
+    # What the documents to be read held before, and their figure numbers (reading a
+    # document again drops them, TocTreeCollector.clear_doc), to be put back when nothing
+    # moved them; None: number them all again.
+    keep = env.config.numfig and not getattr(app, "booktools_removed", True)
+    app.booktools_numbering = ((  # type: ignore[attr-defined]
+        {d: _stored_signature(env, d) for d in docnames},
+        {d: env.toc_fignumbers[d] for d in docnames if d in env.toc_fignumbers},
+    ) if keep else None)
 
 
 class BookTocTreeCollector(TocTreeCollector):
@@ -105,13 +106,14 @@ class BookTocTreeCollector(TocTreeCollector):
 
     def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         sections = self.assign_section_numbers(env)
-        before = getattr(app, "booktools_signatures", None)
-        app.booktools_signatures = None  # type: ignore[attr-defined]
-        if before is not None and not sections and all(
-                old is not None and old == numbering_signature(env.get_doctree(docname))
-                for docname, old in before.items()):
-            env.toc_fignumbers.update(getattr(app, "booktools_fignumbers", {}))
-            return sections
+        before = getattr(app, "booktools_numbering", None)
+        app.booktools_numbering = None  # type: ignore[attr-defined]
+        if before is not None and not sections:
+            signatures, fignumbers = before
+            if all(old is not None and old == numbering_signature(env.get_doctree(docname))
+                   for docname, old in signatures.items()):
+                env.toc_fignumbers.update(fignumbers)
+                return sections
         return sections + self.assign_figure_numbers(env)
 
 
