@@ -109,8 +109,10 @@ Transforms: ``language.AdoptTranslatedNodes`` (21, translated editions: right af
 i18n ``Locale`` at 20), ``language.Apostrophes`` (740, Hungarian edition: before smart
 quotes at 750), ``language.SortLists`` (510, Hungarian edition: after Sphinx's
 GlossarySorter at 500).
-Collector: ``incremental.BookTocTreeCollector`` replaces Sphinx's table-of-contents
-collector, keeping the figure numbers when no figure or toctree moved.
+Collectors: ``incremental.BookTocTreeCollector`` replaces Sphinx's table-of-contents
+collector, keeping the figure numbers when no figure or toctree moved;
+``backmatter.PeopleAppearances`` reads the people page again when an edit changed who
+appears in which chapter (``env-get-outdated``), not after every chapter edit.
 Post-transform: ``language.MarkHungarian`` (priority 900, every builder).  The warm preview
 (``serve``) adds two handlers of its own to its long-lived application.
 """

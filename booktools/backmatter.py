@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -90,13 +92,14 @@ class PeopleList(DataDirective):
     by_name = True
 
     def markdown(self) -> list[str]:
-        texts = {p: p.read_text(encoding="utf-8") for p in chapters(Path(self.env.srcdir))}
-        for path in texts:
-            self.env.note_dependency(str(path))
+        rows = bookdata.people(self.data)
+        seen_in = appearances(Path(self.env.srcdir), rows)
+        # Read again when a chapter's edit changes who appears where (PeopleAppearances),
+        # not on every edit of a chapter.
+        stored_appearances(self.env)[self.env.docname] = seen_in
         out = []
-        for row in sorted(bookdata.people(self.data), key=lambda r: r["name"].rpartition(" ")[2]):
+        for row in sorted(rows, key=lambda r: r["name"].rpartition(" ")[2]):
             name = row["name"]
-            given, _, family = name.rpartition(" ")
             years = "–".join(y for y in (row["born"], row["died"]) if y)
             if row["born"] and not row["died"]:
                 years = f"born {row['born']}"
@@ -104,13 +107,67 @@ class PeopleList(DataDirective):
                 years = f"died {row['died']}"
             hungarian = row["hungarian_name"]
             label = ", ".join(x for x in (hungarian if hungarian != name else "", years) if x)
-            seen = [p.stem for p, t in texts.items() if name in t
-                    or f"single: {family}, {given}" in t]
-            where = ", ".join(f"{{doc}}`{stem}`" for stem in seen) or "mentioned in passing"
+            where = (", ".join(f"{{doc}}`{stem}`" for stem in seen_in[name])
+                     or "mentioned in passing")
+            given, _, family = name.rpartition(" ")
             out += [f"{{index}}`{name} <single: {family}, {given}>`"
                     + (f" ({label})" if label else ""),
                     f": {row['role']}{cite(row)}", f"  Appears in: {where}.", ""]
         return out
+
+
+def appearances(srcdir: Path, people: list[bookdata.Row]) -> dict[str, tuple[str, ...]]:
+    """Each person's name -> the chapters that name them or index them, in reading order."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in chapters(srcdir)}
+    out = {}
+    for row in people:
+        name = row["name"]
+        given, _, family = name.rpartition(" ")
+        entry = f"single: {family}, {given}"
+        out[name] = tuple(stem for stem, text in texts.items() if name in text or entry in text)
+    return out
+
+
+def stored_appearances(env: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The people pages read so far -> the appearances each one lists (kept in the
+    environment, so it lasts from one build to the next)."""
+    if not hasattr(env, "booktools_appearances"):
+        env.booktools_appearances = {}
+    return env.booktools_appearances
+
+
+class PeopleAppearances(EnvironmentCollector):
+    """Reads a people page again when an edit changed who appears in which chapter.
+
+    The page lists, for each person, the chapters that mention them, so it depends on the
+    text of every chapter; a dependency on the chapter files (``note_dependency``) would
+    read and write it again after every edit of any chapter.  Sphinx asks each collector
+    which documents are outdated besides the changed ones: this one compares what each
+    page lists with the chapters as they are now.
+    """
+
+    def clear_doc(self, app: Any, env: Any, docname: str) -> None:
+        stored_appearances(env).pop(docname, None)
+
+    def merge_other(self, app: Any, env: Any, docnames: AbstractSet[str], other: Any) -> None:
+        theirs = stored_appearances(other)
+        stored_appearances(env).update({d: theirs[d] for d in docnames if d in theirs})
+
+    def process_doc(self, app: Any, doctree: nodes.document) -> None:
+        pass  # recorded by the directive, which computes the list
+
+    def get_outdated_docs(self, app: Any, env: Any, added: set[str], changed: set[str],
+                          removed: set[str]) -> list[str]:
+        stored = {d: seen for d, seen in stored_appearances(env).items()
+                  if d in env.found_docs and d not in changed}
+        if not stored or not (added or changed or removed):
+            return []
+        srcdir = Path(env.srcdir)
+        try:
+            now = appearances(srcdir, bookdata.people(srcdir / "data"))
+        except (bookdata.DataError, OSError):
+            return sorted(stored)  # read again: the directive reports the fault
+        return sorted(d for d, seen in stored.items() if seen != now)
 
 
 class PlacesList(DataDirective):
@@ -187,4 +244,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("places-list", PlacesList)
     app.add_directive("data-glossary", DataGlossary)
     app.add_directive("numbers-table", NumbersTable)
+    app.add_env_collector(PeopleAppearances)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -205,3 +205,42 @@ def test_figure_numbers_follow_an_edit_when_the_next_builder_reads_nothing(tmp_p
     captions = re.findall(r'<span class="caption-number">(.*?)</span>',
                           page.read_text(encoding="utf-8"))
     assert [c.strip() for c in captions] == ["Fig. 1", "Fig. 2"], captions
+
+
+def test_the_people_page_is_read_again_only_when_who_appears_where_changed(tmp_path) -> None:
+    """The people page lists the chapters that name each person, so it depends on every
+    chapter's text; an edit that names nobody new leaves the page as it is (not read or
+    written again), while naming a person, and taking the name out again, updates their
+    entry, and the page then equals the first build's byte for byte."""
+    project = make_project(tmp_path, "data-book")
+    chapter = project / "book" / "01-chapter.md"
+    people = project / "_build" / "html" / "91-people.html"
+    original = chapter.read_text(encoding="utf-8")
+
+    def build() -> None:
+        proc = run_build(project, "--quiet", "html")
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+    def appears(name: str) -> str:
+        entry = re.search(rf"{name} \(.*?Appears in: (.*?)\.</p>", people.read_text(
+            encoding="utf-8"), re.S)
+        assert entry, f"{name} is missing from the people page"
+        return re.sub(r"<[^>]+>", "", entry.group(1)).strip()
+
+    build()
+    first = people.read_bytes()
+    assert appears("János Kádár") == "mentioned in passing"
+    assert appears("Imre Nagy") == "A chapter"
+    written = people.stat().st_mtime_ns
+    chapter.write_text(original + "\nThe strike went on.\n", encoding="utf-8")
+    build()
+    assert "The strike went on." in (project / "_build/html/01-chapter.html").read_text(
+        encoding="utf-8")
+    assert people.stat().st_mtime_ns == written, "a sentence naming nobody rewrote the page"
+    chapter.write_text(original + "\nJános Kádár spoke on the radio.\n", encoding="utf-8")
+    build()
+    assert appears("János Kádár") == "A chapter"
+    chapter.write_text(original, encoding="utf-8")
+    build()
+    assert appears("János Kádár") == "mentioned in passing"
+    assert people.read_bytes() == first
