@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import sys
 import time
@@ -58,6 +59,7 @@ class Preview:
         from sphinx.application import Sphinx
         from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+        gc.unfreeze()  # the last application's heap, frozen after its first build
         self.stack.close()
         self.stack = contextlib.ExitStack()
         self.stack.enter_context(patch_docutils(self.root))
@@ -92,10 +94,12 @@ class Preview:
 
         started = time.perf_counter()
         names = sorted({self.shown(p) for p in changed})
+        fresh = False
         try:
             if self.app is None or any(Path(p).name in RESTART_FILES for p in changed):
                 build.check_bibliography(self.root / "references.bib")
                 self.start()
+                fresh = True
             else:
                 figures.refresh(self.app)  # drawn at start-up; redrawn if the data changed
             # A fresh count for this build (Sphinx counts warnings for the application's life).
@@ -105,6 +109,14 @@ class Preview:
             self.read_docs = set()
             self.app.build()
             ok = self.app.statuscode == 0
+            if fresh:
+                # What the first build leaves (modules, extensions, the environment) lives
+                # as long as the application: out of the cycle collector's sight from now
+                # on, so a rebuild's collections do not scan it again (a one-chapter
+                # rebuild 0.67 s -> 0.58 s).  A document read again later leaves its first
+                # version behind, at most one environment's worth, freed on restart.
+                gc.collect()
+                gc.freeze()
         except BookError as exc:
             print(f"[serve] FAILED: {exc}", file=sys.stderr, flush=True)
             return False
