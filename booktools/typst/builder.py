@@ -16,11 +16,13 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import os
 import re
 import shutil
 import time
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +63,25 @@ def font_paths() -> list[str]:
 
     return [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")]
 
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the book is assembled and translated.
+
+    Assembling unpickles every chapter's doctree at once: hundreds of thousands of nodes,
+    all kept (they are the book), which the collector, set off by the allocations, scans
+    again and again.  What the step makes is kept to its end (the book's doctree, the
+    Typst text); its few cycles of garbage are freed when the collector runs again.
+    Measured on the real book after a one-chapter edit (``python -m booktools.build pdf``):
+    the write step 1.42 s -> 0.75 s, the whole build 5.7 s -> 4.7 s.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 class TypstPDFBuilder(Builder):
     """Writes ``<basename>.typ`` and compiles ``<basename>.pdf`` in the output folder."""
@@ -118,11 +139,12 @@ class TypstPDFBuilder(Builder):
 
     def write_documents(self, _docnames: Set[str]) -> None:
         started = time.perf_counter()
-        doctree = self.assemble_doctree()
-        self.post_process_images(doctree)
-        translator = TypstTranslator(doctree, self)
-        doctree.walkabout(translator)
-        body, line_map = _join(translator.body)
+        with collector_paused():
+            doctree = self.assemble_doctree()
+            self.post_process_images(doctree)
+            translator = TypstTranslator(doctree, self)
+            doctree.walkabout(translator)
+            body, line_map = _join(translator.body)
         out = Path(self.outdir)
         template = out / TEMPLATE.name
         if not template.exists() or template.read_bytes() != TEMPLATE.read_bytes():
