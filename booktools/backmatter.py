@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, ClassVar
@@ -116,16 +117,22 @@ class PeopleList(DataDirective):
         return out
 
 
+def mentioned(text: str, names: Iterable[str]) -> set[str]:
+    """The people of *names* whom *text* names or indexes (``single: Family, Given``)."""
+    found = set()
+    for name in names:
+        given, _, family = name.rpartition(" ")
+        if name in text or f"single: {family}, {given}" in text:
+            found.add(name)
+    return found
+
+
 def appearances(srcdir: Path, people: list[bookdata.Row]) -> dict[str, tuple[str, ...]]:
     """Each person's name -> the chapters that name them or index them, in reading order."""
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in chapters(srcdir)}
-    out = {}
-    for row in people:
-        name = row["name"]
-        given, _, family = name.rpartition(" ")
-        entry = f"single: {family}, {given}"
-        out[name] = tuple(stem for stem, text in texts.items() if name in text or entry in text)
-    return out
+    names = [row["name"] for row in people]
+    seen = {p.stem: mentioned(p.read_text(encoding="utf-8"), names) for p in chapters(srcdir)}
+    return {name: tuple(stem for stem, found in seen.items() if name in found)
+            for name in names}
 
 
 def stored_appearances(env: Any) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -158,16 +165,29 @@ class PeopleAppearances(EnvironmentCollector):
 
     def get_outdated_docs(self, app: Any, env: Any, added: set[str], changed: set[str],
                           removed: set[str]) -> list[str]:
+        """The people pages whose list an added, changed or removed chapter changes.
+
+        Only those chapters are read, so the cost follows the edit, not the book.  A change
+        to the people data marks the page changed itself (its ``note_dependency``).
+        """
         stored = {d: seen for d, seen in stored_appearances(env).items()
                   if d in env.found_docs and d not in changed}
-        if not stored or not (added or changed or removed):
+        touched = added | changed | removed
+        if not stored or not touched:
             return []
         srcdir = Path(env.srcdir)
-        try:
-            now = appearances(srcdir, bookdata.people(srcdir / "data"))
-        except (bookdata.DataError, OSError):
-            return sorted(stored)  # read again: the directive reports the fault
-        return sorted(d for d, seen in stored.items() if seen != now)
+        now = {p.stem: p for p in chapters(srcdir) if p.stem in touched}
+        outdated = []
+        for docname, seen in stored.items():
+            for stem in touched:
+                before = {name for name, stems in seen.items() if stem in stems}
+                path = now.get(stem)
+                text = path.read_text(encoding="utf-8", errors="replace") if path else ""
+                after = mentioned(text, seen) if path else set()
+                if before != after:
+                    outdated.append(docname)
+                    break
+        return sorted(outdated)
 
 
 class PlacesList(DataDirective):
