@@ -33,6 +33,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "booktools.notes",
+    "booktools.bibliography",  # the bibliography page's filter in linear time
     "booktools.safety",  # no raw HTML, file insertion or javascript:/data: URLs
     "booktools.hints",  # how-to-fix hints; unclosed fences and roles
     "booktools.figures",  # map and timeline chart, drawn from book/data/

@@ -28,6 +28,8 @@ module              editions   does
 notes               all        ``{footcite}``: one note per use, full then short, Chicago
                                style (with ``notes_style``, a pybtex plugin); the build
                                fingerprint that invalidates the cached parse
+bibliography        all        sphinxcontrib-bibtex's domain, its bibliography filter in
+                               linear time (entries + citations, not entries × citations)
 safety              all        no raw HTML, file insertion, ``javascript:``/``data:`` URLs
 hints               all        how-to-fix hints on Sphinx's warnings; unclosed fences, roles
 figures, plans      all        the timeline chart and maps, drawn from ``book/data/``

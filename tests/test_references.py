@@ -239,3 +239,33 @@ def test_a_day_entry_must_point_at_the_day(tmp_path, url, ok):
     assert (messages == []) is ok, messages
     if not ok:
         assert "not the page of a day or entry" in messages[0]
+
+
+def test_the_bibliography_filter_lists_what_sphinxcontrib_bibtexs_own_does(html_dir):
+    """booktools.bibliography's filter in linear time picks the same entries, in the same
+    order, as upstream's, on the book's own citations and with one chapter's taken away
+    (so that some works are cited nowhere and the filter has something to drop)."""
+    import pickle
+
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    from booktools.bibliography import BookBibtexDomain
+    from booktools.build import DOCTREES
+
+    env = pickle.loads((DOCTREES / "environment.pickle").read_bytes())
+    data = env.domaindata["cite"]
+    assert data["bibliographies"], "the book has no bibliography directive"
+
+    def picked(cls: type, refs: list) -> list[list[str]]:
+        domain = object.__new__(cls)
+        domain.env, domain.data = env, {**data, "citation_refs": refs}
+        return [[key for key, _ in domain.get_filtered_entries(bib)]
+                for bib in data["bibliographies"]]
+
+    refs = data["citation_refs"]
+    chapter = max({r.docname for r in refs}, key=lambda d: sum(r.docname == d for r in refs))
+    fewer = [r for r in refs if r.docname != chapter]
+    for case in (refs, fewer):
+        assert picked(BookBibtexDomain, case) == picked(BibtexDomain, case)
+    assert sum(map(len, picked(BookBibtexDomain, fewer))) < sum(
+        map(len, picked(BookBibtexDomain, refs))), "taking a chapter away dropped no work"

@@ -201,3 +201,17 @@ def test_event_listeners_name_their_handlers() -> None:
         getattr(TocTreeCollector, "assign_section_numbers", None)), (
         "TocTreeCollector no longer has assign_figure_numbers/assign_section_numbers: "
         "update booktools.incremental.BookTocTreeCollector")
+
+
+def test_sphinxcontrib_bibtex_filter_is_the_one_booktools_overrides() -> None:
+    """booktools.bibliography overrides BibtexDomain.get_filtered_entries with the same
+    filter in linear time, and uses its private _FilterVisitor: both pinned."""
+    from sphinxcontrib.bibtex import domain
+
+    digest = hashlib.sha256(source(domain.BibtexDomain.get_filtered_entries).encode())
+    assert digest.hexdigest() == (
+        "3ec52cc65a607579bb3e9022250cbe327475f4e0ce2eb026ce46c71640639dad"), (
+        "sphinxcontrib-bibtex changed BibtexDomain.get_filtered_entries: bring "
+        "booktools.bibliography.BookBibtexDomain in line with it, or drop it")
+    assert callable(getattr(domain, "_FilterVisitor", None)), (
+        "sphinxcontrib-bibtex lost _FilterVisitor: update booktools.bibliography")
