@@ -243,29 +243,60 @@ def test_a_day_entry_must_point_at_the_day(tmp_path, url, ok):
 
 def test_the_bibliography_filter_lists_what_sphinxcontrib_bibtexs_own_does(html_dir):
     """booktools.bibliography's filter in linear time picks the same entries, in the same
-    order, as upstream's, on the book's own citations and with one chapter's taken away
-    (so that some works are cited nowhere and the filter has something to drop)."""
+    order, as upstream's: on the book's citations, with one chapter's taken away (so some
+    works are cited nowhere), and with other filters, a key prefix and listed keys, on the
+    book's own bibliography; and the override is what the build uses."""
+    import ast
     import pickle
 
+    from conftest import building
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
+    import booktools.bibliography
     from booktools.bibliography import BookBibtexDomain
     from booktools.build import DOCTREES
 
-    env = pickle.loads((DOCTREES / "environment.pickle").read_bytes())
+    with building():  # no build in the working tree rewrites the pickle meanwhile
+        env = pickle.loads((DOCTREES / "environment.pickle").read_bytes())
     data = env.domaindata["cite"]
     assert data["bibliographies"], "the book has no bibliography directive"
-
-    def picked(cls: type, refs: list) -> list[list[str]]:
-        domain = object.__new__(cls)
-        domain.env, domain.data = env, {**data, "citation_refs": refs}
-        return [[key for key, _ in domain.get_filtered_entries(bib)]
-                for bib in data["bibliographies"]]
-
     refs = data["citation_refs"]
     chapter = max({r.docname for r in refs}, key=lambda d: sum(r.docname == d for r in refs))
     fewer = [r for r in refs if r.docname != chapter]
+    some = sorted({t.key for r in refs for t in r.targets})[:3]
+
+    def picked(cls: type, refs: list, **change) -> list[list[str]]:
+        bibs = {key: bib._replace(**change) for key, bib in data["bibliographies"].items()}
+        domain = object.__new__(cls)
+        domain.env = env
+        domain.data = {**data, "citation_refs": refs, "bibliographies": bibs}
+        return [[key for key, _ in domain.get_filtered_entries(bib)] for bib in bibs]
+
+    variants = [
+        {}, {"filter_": ast.parse(f"docnames & {{{chapter!r}}}")},
+        {"filter_": ast.parse("not cited")}, {"filter_": ast.parse("False")},
+        {"filter_": ast.parse("cited and docname in docnames")},
+        {"keyprefix": "x-"}, {"filter_": ast.parse("False"), "keys": some},
+    ]
     for case in (refs, fewer):
-        assert picked(BookBibtexDomain, case) == picked(BibtexDomain, case)
+        for change in variants:
+            assert picked(BookBibtexDomain, case, **change) == picked(
+                BibtexDomain, case, **change), change
     assert sum(map(len, picked(BookBibtexDomain, fewer))) < sum(
         map(len, picked(BookBibtexDomain, refs))), "taking a chapter away dropped no work"
+    listed = picked(BookBibtexDomain, refs, filter_=ast.parse("False"), keys=some)
+    assert [set(keys) for keys in listed] == [set(some)], "the listed keys were not kept"
+
+    class App:
+        def setup_extension(self, name: str) -> None:
+            pass
+
+        def add_domain(self, domain: type, override: bool = False) -> None:
+            self.domain = (domain, override)
+
+    app = App()
+    booktools.bibliography.setup(app)  # type: ignore[arg-type]
+    assert app.domain == (BookBibtexDomain, True)
+    assert "get_filtered_entries" in vars(BookBibtexDomain)
+    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
+    assert '"booktools.bibliography"' in conf, "conf.py does not load booktools.bibliography"
