@@ -171,7 +171,7 @@ class PeopleAppearances(EnvironmentCollector):
         to the people data marks the page changed itself (its ``note_dependency``).
         """
         stored = {d: seen for d, seen in stored_appearances(env).items()
-                  if d in env.found_docs and d not in changed}
+                  if d in env.found_docs and d not in changed and d not in added}
         touched = added | changed | removed
         if not stored or not touched:
             return []

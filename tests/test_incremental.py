@@ -97,8 +97,8 @@ def builds(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     out["edited, incremental"] = build_html(warm)
     chapter.write_text(original, encoding="utf-8")
     out["reverted, incremental"] = build_html(warm)
-    # A sentence only: no title changes, so only this chapter (and the people page) is
-    # written again, and everything else must still come out as before.
+    # A sentence only: no title changes, so only this chapter (and the pages around it)
+    # is written again, and everything else must still come out as before.
     title_line = next(line for line in original.splitlines() if line.startswith("# "))
     chapter.write_text(edit(original).replace(f"{title_line} (revised)", title_line),
                        encoding="utf-8")
@@ -241,6 +241,20 @@ def test_the_people_page_is_read_again_only_when_who_appears_where_changed(tmp_p
     build()
     assert appears("János Kádár") == "A chapter"
     chapter.write_text(original, encoding="utf-8")
+    build()
+    assert appears("János Kádár") == "mentioned in passing"
+    assert people.read_bytes() == first
+    # A chapter added that names him, then taken away again.
+    index = project / "book" / "index.md"
+    toc = index.read_text(encoding="utf-8")
+    index.write_text(toc.replace("01-chapter\n", "01-chapter\n02-another\n"), encoding="utf-8")
+    added = project / "book" / "02-another.md"
+    added.write_text("# Another chapter\n\nJános Kádár spoke on the radio.\n",
+                     encoding="utf-8")
+    build()
+    assert appears("János Kádár") == "Another chapter"
+    added.unlink()
+    index.write_text(toc, encoding="utf-8")
     build()
     assert appears("János Kádár") == "mentioned in passing"
     assert people.read_bytes() == first
