@@ -10,7 +10,7 @@ Sphinx's own events carry this: ``env-before-read-docs`` lets us note, before th
 documents are read again, what they contributed to the book-wide parts (titles, toctree
 entries, labels); ``env-get-updated`` then compares and, when anything differs, asks Sphinx
 to rewrite every page.  A sentence edited inside a chapter changes none of these, so it
-rewrites that chapter only (and the pages that depend on it, such as the people page).
+rewrites that chapter only (and the part page whose toctree lists it).
 
 ``sitemap.xml`` (sphinx-sitemap) is collected from the pages written in a build, so an
 incremental build listed only those: before it is written, it is given every page, in the

@@ -27,7 +27,11 @@ def first_sentence(text: str) -> str:
     return next(line for line in text.splitlines() if line[:1].isalpha() and line.endswith("."))
 
 
-def test_warm_preview_rebuilds_edits_and_keeps_the_last_good_page(project, capsys) -> None:
+def test_warm_preview_rebuilds_edits_and_keeps_the_last_good_page(project, capsys,
+                                                                   request) -> None:
+    import gc
+
+    request.addfinalizer(gc.unfreeze)  # the preview freezes its heap; not the worker's
     preview = Preview(project, quiet=True)
     chapter, other = project / "book" / CHAPTER, project / "book" / OTHER
     page = preview.site / CHAPTER.replace(".md", ".html")

@@ -83,6 +83,7 @@ def collector_paused() -> Iterator[None]:
         if was_enabled:
             gc.enable()
 
+
 class TypstPDFBuilder(Builder):
     """Writes ``<basename>.typ`` and compiles ``<basename>.pdf`` in the output folder."""
 
