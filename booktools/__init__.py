@@ -91,6 +91,8 @@ html-collect-pages      epub.collect_pages             EPUB     500
 html-collect-pages      redirects.write_redirects      HTML     500
 html-page-context       navigation.share_sphinx_...    HTML     499   before the theme's
                                                                       own (500) uses it
+html-page-context       html.share_sidebar_navigation  HTML     499   before the theme's
+                                                                      empty-template check
 html-page-context       html.add_download_menu         HTML     600   after the theme
 html-page-context       html.label_toc_toggles         HTML     600   after the theme
 html-page-context       html.link_favicon              HTML     500

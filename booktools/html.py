@@ -193,6 +193,36 @@ def label_toc_toggles(app: Sphinx, pagename: str, templatename: str,
         app, pagename, generate, functools.partial(label_toggles, toggle=toggle))
 
 
+def share_sidebar_navigation(app: Sphinx, pagename: str, templatename: str,
+                             context: dict[str, Any], doctree: Any) -> None:
+    """``booktools_sidebar_nav``, which the book's sidebar template calls: the theme's
+    ``generate_toctree_html``, labelled and rendered once per build.
+
+    pydata-sphinx-theme renders every sidebar template before the page, to drop the empty
+    ones (``update_and_remove_templates``, priority 500), right after it puts its own
+    ``generate_toctree_html`` in the context, so no handler can wrap that function in
+    between: the check rendered the whole book's navigation the theme's way on every page
+    (227 s of a clean 50x build).  This name is set before (499) and wraps the theme's
+    function when the check first calls it, so the check is served from the one rendering
+    too.  The page is the same: :func:`booktools.navigation.shared` gives the theme's own
+    HTML for the first page and a template checked against it for the rest.
+    """
+    if not is_html_site(app):
+        return
+    from .language import words
+
+    toggle = words(app.config.language)["toc-toggle"]
+    made: list[Any] = []
+
+    def sidebar_nav(*args: Any, **kwargs: Any) -> Any:
+        if not made:  # the theme's function, in the context by now (its priority 500)
+            made.append(navigation.shared(app, pagename, context["generate_toctree_html"],
+                                          functools.partial(label_toggles, toggle=toggle)))
+        return made[0](*args, **kwargs)
+
+    context["booktools_sidebar_nav"] = sidebar_nav
+
+
 def add_download_menu(app: Sphinx, pagename: str, templatename: str,
                       context: dict[str, Any], doctree: Any) -> None:
     """Add the "Download the book" menu to sphinx-book-theme's header buttons."""
@@ -297,6 +327,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # After sphinx-book-theme's own buttons (priority 501), so ours comes first in the list.
     app.connect("html-page-context", add_download_menu, priority=600)
     app.connect("html-page-context", label_toc_toggles, priority=600)
+    app.connect("html-page-context", share_sidebar_navigation, priority=499)
     app.connect("html-page-context", link_favicon)
     app.connect("build-finished", on_build_finished)
     app.add_post_transform(SizeImages)
