@@ -94,7 +94,6 @@ html-page-context       navigation.share_sphinx_...    HTML     499   before the
 html-page-context       html.share_sidebar_navigation  HTML     499   before the theme's
                                                                       empty-template check
 html-page-context       html.add_download_menu         HTML     600   after the theme
-html-page-context       html.label_toc_toggles         HTML     600   after the theme
 html-page-context       html.link_favicon              HTML     500
 html-page-context       alternates.add_alternates      HTML     500
 html-page-context       language.sort_general_index    HTML/    500

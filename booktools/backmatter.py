@@ -175,19 +175,13 @@ class PeopleAppearances(EnvironmentCollector):
         touched = added | changed | removed
         if not stored or not touched:
             return []
-        srcdir = Path(env.srcdir)
-        now = {p.stem: p for p in chapters(srcdir) if p.stem in touched}
-        outdated = []
-        for docname, seen in stored.items():
-            for stem in touched:
-                before = {name for name, stems in seen.items() if stem in stems}
-                path = now.get(stem)
-                text = path.read_text(encoding="utf-8", errors="replace") if path else ""
-                after = mentioned(text, seen) if path else set()
-                if before != after:
-                    outdated.append(docname)
-                    break
-        return sorted(outdated)
+        paths = {p.stem: p for p in chapters(Path(env.srcdir)) if p.stem in touched}
+        # A chapter removed, or not a chapter, names nobody now.
+        texts = {stem: paths[stem].read_text(encoding="utf-8", errors="replace")
+                 if stem in paths else "" for stem in touched}
+        return sorted(docname for docname, seen in stored.items() if any(
+            {name for name, stems in seen.items() if stem in stems} != mentioned(text, seen)
+            for stem, text in texts.items()))
 
 
 class PlacesList(DataDirective):

@@ -179,24 +179,11 @@ def label_toggles(html: str, toggle: str = "Show or hide the contents of {name}"
     return str(soup)
 
 
-def label_toc_toggles(app: Sphinx, pagename: str, templatename: str,
-                      context: dict[str, Any], doctree: Any) -> None:
-    """The theme's sidebar navigation, labelled (:func:`label_toggles`) and rendered once per
-    build rather than once per page (booktools.navigation)."""
-    generate = context.get("generate_toctree_html")
-    if not is_html_site(app) or generate is None:
-        return
-    from .language import words
-
-    toggle = words(app.config.language)["toc-toggle"]
-    context["generate_toctree_html"] = navigation.shared(
-        app, pagename, generate, functools.partial(label_toggles, toggle=toggle))
-
-
 def share_sidebar_navigation(app: Sphinx, pagename: str, templatename: str,
                              context: dict[str, Any], doctree: Any) -> None:
     """``booktools_sidebar_nav``, which the book's sidebar template calls: the theme's
-    ``generate_toctree_html``, labelled and rendered once per build.
+    ``generate_toctree_html``, its toggles labelled (:func:`label_toggles`), rendered once
+    per build rather than once per page (booktools.navigation).
 
     pydata-sphinx-theme renders every sidebar template before the page, to drop the empty
     ones (``update_and_remove_templates``, priority 500), right after it puts its own
@@ -326,7 +313,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", on_builder_inited)
     # After sphinx-book-theme's own buttons (priority 501), so ours comes first in the list.
     app.connect("html-page-context", add_download_menu, priority=600)
-    app.connect("html-page-context", label_toc_toggles, priority=600)
     app.connect("html-page-context", share_sidebar_navigation, priority=499)
     app.connect("html-page-context", link_favicon)
     app.connect("build-finished", on_build_finished)

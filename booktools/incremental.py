@@ -35,9 +35,6 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 
-#: Key in ``env.temp_data``-like storage: what the documents being read showed elsewhere.
-BEFORE = "booktools_shared_before"
-
 
 def shared_state(env: BuildEnvironment, docnames: set[str]) -> dict[str, Any]:
     """What *docnames* contribute to other pages: titles, toctrees, labels, the doc set."""
