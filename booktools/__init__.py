@@ -89,6 +89,9 @@ env-updated             prune.remove_stale_outputs     HTML/    500   before any
                                                        EPUB           written or zipped
 html-collect-pages      epub.collect_pages             EPUB     500
 html-collect-pages      redirects.write_redirects      HTML     500
+html-collect-pages      incremental.drop_words_no_...  HTML     500   after every page is
+                                                                      indexed, before the
+                                                                      index is written
 html-page-context       navigation.share_sphinx_...    HTML     499   before the theme's
                                                                       own (500) uses it
 html-page-context       html.share_sidebar_navigation  HTML     499   before the theme's
@@ -115,7 +118,9 @@ GlossarySorter at 500).
 Collectors: ``incremental.BookTocTreeCollector`` replaces Sphinx's table-of-contents
 collector, keeping the figure numbers when no figure or toctree moved;
 ``backmatter.PeopleAppearances`` reads the people page again when an edit changed who
-appears in which chapter (``env-get-outdated``), not after every chapter edit.
+appears in which chapter (``env-get-outdated``), not after every chapter edit;
+``incremental.SearchIndexEntries`` records each document's index entries for
+``searchindex.js`` when it is read, so pages an incremental build does not write keep them.
 Post-transform: ``language.MarkHungarian`` (priority 900, every builder).  The warm preview
 (``serve``) adds two handlers of its own to its long-lived application.
 """

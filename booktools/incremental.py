@@ -16,6 +16,14 @@ rewrites that chapter only (and the part page whose toctree lists it).
 incremental build listed only those: before it is written, it is given every page, in the
 order a clean build writes them.
 
+The search index: Sphinx keeps each page's ``{index}`` entries for ``searchindex.js`` in the
+environment, but fills them only while it writes the page, after the environment is saved,
+and ``IndexBuilder.load`` does not read them back: an incremental build's index lost the
+entries of every page it did not write (381 after a clean build, 0 after one with nothing
+to do).  :class:`SearchIndexEntries` records them when a document is read, where Sphinx
+keeps them, so they are saved with the rest.  And a word that left the book (a title
+edited, then reverted) stayed in the index with no page: :func:`drop_words_no_page_has`.
+
 Figure numbers: with ``numfig`` on, Sphinx's table-of-contents collector reads every
 document's doctree from disk on every build to number the figures again, even when the
 build read no document (sphinx-doc/sphinx#11474; Zephyr and LLVM turned numfig off for
@@ -26,6 +34,7 @@ removed and the documents read again hold the same numbered elements as before.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +42,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.environment.collectors.toctree import TocTreeCollector
+from sphinx.util.index_entries import split_index_msg
 
 
 def shared_state(env: BuildEnvironment, docnames: set[str]) -> dict[str, Any]:
@@ -138,6 +149,72 @@ def rewrite_all_if_shared_parts_changed(app: Sphinx, env: BuildEnvironment) -> l
     return sorted(env.found_docs)
 
 
+def index_entries(doctree: nodes.document) -> list[tuple[str, str, str]]:
+    """The document's entries for the search index, exactly as ``IndexBuilder.feed`` finds
+    them (``tests/test_upstream_contract.py`` pins that method)."""
+    found: set[tuple[str, str, str]] = set()
+    for node in doctree.findall(addnodes.index):
+        for entry_type, value, target_id, main, _category_key in node["entries"]:
+            try:
+                result = split_index_msg(entry_type, value)
+            except ValueError:
+                continue
+            target_id = target_id or ""
+            if entry_type in {"see", "seealso"}:
+                found.add((result[0], target_id, main))
+            found |= {(x, target_id, main) for x in result}
+    return sorted(found)
+
+
+class SearchIndexEntries(EnvironmentCollector):
+    """Each document's ``{index}`` entries for ``searchindex.js``, recorded when it is read,
+    in the mapping Sphinx's search indexer keeps in the environment, so that they are saved
+    with it and pages an incremental build does not write keep theirs in the index.  The
+    mapping is kept in document order, the order a clean build's index lists them in.
+    TODO: drop when ``IndexBuilder.load`` restores the index entries (Sphinx 9.0 does not).
+    """
+
+    @staticmethod
+    def entries(env: BuildEnvironment) -> dict[str, list[tuple[str, str, str]]]:
+        return env._search_index_index_entries
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        self.entries(env).pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: AbstractSet[str],
+                    other: BuildEnvironment) -> None:
+        theirs = self.entries(other)
+        self.entries(env).update((d, theirs[d]) for d in docnames if d in theirs)
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        self.entries(app.env)[app.env.docname] = index_entries(doctree)
+
+    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        mapping = self.entries(env)
+        ordered = sorted(mapping.items())
+        mapping.clear()
+        mapping.update(ordered)
+        return []
+
+
+def drop_words_no_page_has(app: Sphinx) -> list[Any]:
+    """Drop the words the search index loaded from the last build that no page has now.
+
+    Sphinx's indexer reads the last ``searchindex.js`` back and removes the pages it is
+    about to index again from each word's set, but keeps a word whose set is left empty,
+    which a clean build never lists.  Runs on ``html-collect-pages``, after the documents
+    are indexed and before the index is written.  TODO: drop when ``IndexBuilder.prune``
+    drops them (Sphinx 9.0 does not).
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    for name in ("_mapping", "_title_mapping"):
+        words = getattr(indexer, name, None)
+        if words is not None:
+            for word in [word for word, pages in words.items() if not pages]:
+                del words[word]
+    return []
+
+
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """Give sphinx-sitemap every page, not only the ones this build wrote.
 
@@ -161,4 +238,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-updated", rewrite_all_if_shared_parts_changed)
     use_book_toctree_collector(app)
+    app.add_env_collector(SearchIndexEntries)
+    app.connect("html-collect-pages", drop_words_no_page_has)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,7 +3,7 @@
 Two copies of the project build the real book.  One is built clean, edited (a chapter's title,
 which every page's navigation shows, and a sentence) and built again incrementally; the other
 is built clean from the edited sources.  Every .html page must be byte-identical between the
-two, and so must ``sitemap.xml``; then the edit is reverted and the incremental build must give the first clean build's
+two, and so must ``sitemap.xml`` and ``searchindex.js``; then the edit is reverted and the incremental build must give the first clean build's
 pages again.  A third copy renders the navigation the theme's way on every page
 (``booktools_shared_nav = False``), which must change no byte either.  Stale navigation, a stale aggregate page (people, index) or a figure drawn from
 old data would all show as a differing page.
@@ -11,6 +11,7 @@ old data would all show as a differing page.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -54,9 +55,20 @@ def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
     return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
 
 
+def search_index(data: bytes) -> dict:
+    text = data.decode()
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
 def first_difference(a: dict[str, bytes], b: dict[str, bytes]) -> str:
     """The first differing line of the first differing page, for the failure message."""
     for name in differing(a, b):
+        if name == "searchindex.js" and name in a and name in b:
+            ours, theirs = search_index(a[name]), search_index(b[name])
+            key = next(k for k in sorted(ours.keys() | theirs.keys())
+                       if ours.get(k) != theirs.get(k))
+            return (f"{name}: {key!r} differs: {len(ours.get(key) or ())} items "
+                    f"incremental, {len(theirs.get(key) or ())} clean")
         lines_a = a.get(name, b"").decode().splitlines()
         lines_b = b.get(name, b"").decode().splitlines()
         for i, (x, y) in enumerate(zip(lines_a, lines_b, strict=False)):
@@ -67,7 +79,8 @@ def first_difference(a: dict[str, bytes], b: dict[str, bytes]) -> str:
 
 
 def pages_of(site: Path, sitemap: bool = True) -> dict[str, bytes]:
-    pages = [*site.rglob("*.html"), *([site / "sitemap.xml"] if sitemap else [])]
+    pages = [*site.rglob("*.html"), site / "searchindex.js",
+             *([site / "sitemap.xml"] if sitemap else [])]
     return {str(p.relative_to(site)): p.read_bytes() for p in sorted(pages)}
 
 
@@ -143,7 +156,7 @@ def test_a_build_that_writes_few_pages_keeps_every_page_and_the_sitemap(builds, 
 def test_navigation_rendered_once_equals_the_themes_on_every_page(builds) -> None:
     """booktools.navigation: the template filled in per page gives the theme's own sidebar."""
     ours, theirs = builds["clean"], builds["clean, theme's navigation"]
-    ours = {name: page for name, page in ours.items() if name.endswith(".html")}
+    ours = {name: page for name, page in ours.items() if name != "sitemap.xml"}
     assert ours.keys() == theirs.keys()
     assert differing(ours, theirs) == [], first_difference(ours, theirs)
 

@@ -215,3 +215,27 @@ def test_sphinxcontrib_bibtex_filter_is_the_one_booktools_overrides() -> None:
         "booktools.bibliography.BookBibtexDomain in line with it, or drop it")
     assert callable(getattr(domain, "_FilterVisitor", None)), (
         "sphinxcontrib-bibtex lost _FilterVisitor: update booktools.bibliography")
+
+
+def test_sphinx_search_index_entries_are_the_ones_booktools_records() -> None:
+    """booktools.incremental.SearchIndexEntries records each document's index entries as
+    IndexBuilder.feed finds them, in the environment's _search_index_index_entries, because
+    IndexBuilder.load does not restore them: both methods pinned."""
+    from sphinx.environment import BuildEnvironment
+    from sphinx.search import IndexBuilder
+
+    digests = [hashlib.sha256(source(m).encode()).hexdigest()
+               for m in (IndexBuilder.feed, IndexBuilder.load)]
+    assert digests == [
+        "056af53b330d8dac4d0d499a39e57cffbc1aec743757f0fd2d59034635611a48",
+        "f6bda8631cdd8c130a6b65f4d2fad628e015abe99c8e6d8e9a2b82defb59ab59"], (
+        "Sphinx changed IndexBuilder.feed or .load: bring booktools.incremental."
+        "index_entries in line with feed, or drop SearchIndexEntries if load restores "
+        "the index entries")
+    assert "self._search_index_index_entries" in source(BuildEnvironment.__init__), (
+        "Sphinx's environment no longer keeps _search_index_index_entries: update "
+        "booktools.incremental.SearchIndexEntries")
+    assert all(f"self.{name}: dict[str, set[str]]" in source(IndexBuilder.__init__)
+               for name in ("_mapping", "_title_mapping")), (
+        "Sphinx's IndexBuilder renamed its word mappings: update "
+        "booktools.incremental.drop_words_no_page_has")
