@@ -166,6 +166,13 @@ def internal_problems(root: Path, book: Path, suffixes: Sequence[str],
     return problems
 
 
+#: Java options for the checkers' short runs (epubcheck here, the Nu checker in the tests):
+#: the quick compiler only, one collector thread and a deep stack (the Nu checker's schema
+#: needs one).  On this two-core machine they halve epubcheck's processor time on the book
+#: (9.8 s -> 4.0 s; 5.4 s -> 3.3 s of wall time), with the same report.
+JAVA_OPTIONS = ("-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+
+
 def tool(name: str) -> str:
     """A command from the virtual environment or the system; missing is an error."""
     found = shutil.which(name, path=f"{VENV_BIN}:{os.environ.get('PATH', '')}")
@@ -248,8 +255,9 @@ def epubcheck_report(epub: Path) -> dict[str, Any]:
     jar = Path(_epubcheck.__file__).parent / EPUBCHECK_JAR
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        proc = subprocess.run([tool("java"), "-jar", str(jar), str(epub), "--json", str(out)],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [tool("java"), *JAVA_OPTIONS, "-jar", str(jar), str(epub), "--json", str(out)],
+            capture_output=True, text=True, check=False)
         if not out.exists():
             raise ToolError(f"[linkcheck] epubcheck failed ({proc.returncode}):\n"
                              f"{proc.stdout}{proc.stderr}")

@@ -5,13 +5,14 @@ A test that needs a tool (pdftotext, java, ...) and cannot find it fails: it nev
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -113,12 +114,23 @@ def epub_path() -> Path:
     return build("epub")
 
 
+def once_per_run(name: str, compute: Callable[[], dict]) -> dict:
+    """*compute*'s JSON result, computed once per test run however many workers ask (the
+    later callers read what the first one saved in the run's folder)."""
+    saved = _RUN_DIR[0] / f"{name}.json"
+    with FileLock(f"{saved}.lock"):
+        if not saved.exists():
+            saved.write_text(json.dumps(compute()), encoding="utf-8")
+    return json.loads(saved.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def epubcheck_report(epub_path: Path) -> dict:
-    """epubcheck's JSON report on the book's EPUB: run once, read by every EPUB test."""
+    """epubcheck's JSON report on the book's EPUB: run once per test run, read by every
+    EPUB test in every worker."""
     from booktools import linkcheck
 
-    return linkcheck.epubcheck_report(epub_path)
+    return once_per_run("epubcheck-en", lambda: linkcheck.epubcheck_report(epub_path))
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +155,7 @@ def hu_epub_path() -> Path:
 def hu_epubcheck_report(hu_epub_path: Path) -> dict:
     from booktools import linkcheck
 
-    return linkcheck.epubcheck_report(hu_epub_path)
+    return once_per_run("epubcheck-hu", lambda: linkcheck.epubcheck_report(hu_epub_path))
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from conftest import ROOT, edition_fixture
 
-from booktools import meta
+from booktools import linkcheck, meta
 
 VNU = ROOT / "booktools" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -23,7 +23,7 @@ def test_html_nu_checker_reports_no_errors(language, request):
     pages = sorted(str(p) for p in html_dir.glob("*.html"))
     assert len(pages) > 20
     proc = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+        [java, *linkcheck.JAVA_OPTIONS, "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
         capture_output=True, text=True, check=False,
     )
     messages = json.loads(proc.stderr or proc.stdout)["messages"]
