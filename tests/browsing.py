@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +27,14 @@ PREFIX = "/book/"  # the path of html_baseurl (conf.py)
 def site_pages(html: Path) -> list[str]:
     """Every page of the site (not the theme's template fragments in _static)."""
     return sorted(p.name for p in html.glob("*.html"))
+
+
+class _ThreadingServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that moves on closes the connection of a request still being answered:
+        not an error of the site, so not printed; anything else is (socketserver's own)."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class Server:
@@ -47,7 +56,7 @@ class Server:
                 pass
 
         serve = handler or functools.partial(Handler, directory=root_str)
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), serve)
+        self.httpd = _ThreadingServer(("127.0.0.1", 0), serve)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
