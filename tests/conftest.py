@@ -26,6 +26,8 @@ from filelock import FileLock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from warm import WarmBuilds  # noqa: E402
+
 from booktools import meta  # noqa: E402
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 
 BOOK = ROOT / "book"
 BUILD = ROOT / "_build"
+#: This worker's warm build server (tests/warm.py): every booktools.build run of the tests.
+_WARM = WarmBuilds()
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,7 @@ def build(edition: str, language: str = "en") -> Path:
     done = _RUN_DIR[0] / f"built-{edition}-{language}"
     with building():
         if not done.exists():
-            proc = subprocess.run(
-                [sys.executable, "-m", "booktools.build", "--language", language, edition],
-                cwd=ROOT, capture_output=True, text=True,
-            )
+            proc = _WARM.run(ROOT, ["--language", language, edition])
             assert proc.returncode == 0, (
                 f"{edition} ({language}) build failed:\n{proc.stdout[-3000:]}\n"
                 f"{proc.stderr[-5000:]}"
@@ -273,11 +274,9 @@ def plant_last_good_html(project: Path) -> Path:
 
 
 def run_build(project: Path, *editions: str) -> subprocess.CompletedProcess[str]:
-    """Build *editions* of a fixture project the way a contributor does."""
-    return subprocess.run(
-        [sys.executable, "-m", "booktools.build", *editions],
-        cwd=project, capture_output=True, text=True, check=False,
-    )
+    """Build *editions* of a fixture project the way a contributor does:
+    ``python -m booktools.build *editions*`` in the project, forked from a warm process."""
+    return _WARM.run(project, list(editions))
 
 
 #: Fixture book -> (its project, the HTML build's result): each fault fixture is built
