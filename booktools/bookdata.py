@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from . import codes, meta
 from .errors import SourceError
@@ -90,6 +92,21 @@ def bib_of(path: Path) -> Path:
 def bib_keys(bibfile: Path = BIBFILE) -> frozenset[str]:
     text = bibfile.read_text(encoding="utf-8")
     return frozenset(re.findall(r"^@\w+\{([^,\s]+),", text, flags=re.MULTILINE))
+
+
+def read_json(path: Path) -> Any:
+    """A data file in JSON (the GeoJSON outlines the figures draw), or a DataError that
+    names the file and line: missing, or not JSON."""
+    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{where}: missing; the figures are drawn from it: restore it "
+                        f"(git checkout -- {where})", "book.data-file") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        line = getattr(err, "lineno", 1)
+        raise DataError(f"{where}:{line}: not valid JSON ({getattr(err, 'msg', err)}); "
+                        "fix the file or restore it", "book.data-file") from None
 
 
 def read_rows(path: Path, columns: list[str]) -> list[Row]:

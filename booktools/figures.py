@@ -177,7 +177,7 @@ COUNTRY_FRAME = (15.9, 45.55, 23.1, 48.75)
 def draw_map(outdir: Path = FIGDIR, data: Path = bookdata.DATA, pdf: bool = False) -> list[Path]:
     """The map of Hungary with the towns named in the book."""
     plt = _pyplot()
-    outline = json.loads((data / OUTLINE.name).read_text(encoding="utf-8"))
+    outline = bookdata.read_json(data / OUTLINE.name)
     towns = bookdata.mapped_towns(data)
     x0, y0, x1, y1 = COUNTRY_FRAME
     with plt.rc_context(RC):

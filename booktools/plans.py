@@ -17,7 +17,6 @@ only when a plan is really drawn.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ GREATER_FRAME = (18.93, 47.36, 19.25, 47.62)
 
 
 def _rivers(data: Path) -> list[list[tuple[float, float]]]:
-    collection = json.loads((data / RIVERS.name).read_text(encoding="utf-8"))
+    collection = bookdata.read_json(data / RIVERS.name)
     return [[(x, y) for x, y in f["geometry"]["coordinates"]] for f in collection["features"]]
 
 
@@ -183,7 +182,7 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
 
     from .figures import NEIGHBOUR
 
-    outline = json.loads((data / "outline.geojson").read_text(encoding="utf-8"))
+    outline = bookdata.read_json(data / "outline.geojson")
     placed = {r["name"]: r for r in bookdata.places(data) if r["lat"]}
     ends = sorted({m["from"] for m in moves if m["from"]} | {m["to"] for m in moves})
     struck = {m["to"] for m in moves if not m["from"]}

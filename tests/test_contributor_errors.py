@@ -118,6 +118,32 @@ def test_a_data_file_fault_ends_in_a_message_not_a_traceback(tmp_path: Path, nam
     assert good.read_text() == "last good edition"
 
 
+@pytest.mark.parametrize(("name", "fault", "fix"), [
+    ("outline.geojson", None, "book/data/outline.geojson: missing; the figures are drawn "
+     "from it: restore it (git checkout -- book/data/outline.geojson) [book.data-file]"),
+    ("danube.geojson", '{"type": ', "book/data/danube.geojson:2: not valid JSON"),
+])
+def test_a_missing_or_broken_outline_ends_in_a_message(tmp_path: Path, name: str,
+                                                       fault: str | None, fix: str) -> None:
+    """The figures' GeoJSON files deleted or cut short: the file, the line and the fix
+    (not Python's FileNotFoundError or JSONDecodeError as a fault of the tools)."""
+    project = make_project(tmp_path, "data-book")
+    good = plant_last_good_html(project)
+    path = project / "book" / "data" / name
+    if fault is None:
+        path.unlink()
+    else:
+        path.write_text(fault + "\n", encoding="utf-8")
+
+    proc = run_build(project, "html")
+
+    output = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
+    assert proc.returncode == 1, output[-2000:]
+    assert "Traceback" not in output and "internal error" not in output, output[-3000:]
+    assert fix in output, output[-2000:]
+    assert good.read_text() == "last good edition"
+
+
 def test_the_data_book_fixture_builds(tmp_path: Path) -> None:
     """The fixture above fails only through the fault planted in it."""
     proc = run_build(make_project(tmp_path, "data-book"), "html")
