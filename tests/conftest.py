@@ -247,7 +247,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def make_project(tmp_path: Path, book: str) -> Path:
-    """A copy of the project (conf.py, references.bib, booktools) around a fixture book."""
+    """A copy of the project (conf.py, references.bib, booktools) around a fixture book
+    (the folder tests/fixtures/<book>)."""
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(ROOT / "conf.py", project / "conf.py")
@@ -258,6 +259,10 @@ def make_project(tmp_path: Path, book: str) -> Path:
     shutil.copytree(ROOT / "booktools", project / "booktools",
                     ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
     shutil.copytree(FIXTURES / book, project / "book")
+    # ... and its own translation catalogues (tests/fixtures/<book>.locales).
+    own_locales = FIXTURES / f"{book}.locales"
+    if own_locales.is_dir():
+        shutil.copytree(own_locales, project / "locales")
     return project
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
-from conftest import ROOT, building, copy_real_project
+from conftest import ROOT, building, make_project, run_build
 
 from booktools import meta, translation
 
@@ -120,22 +120,39 @@ def test_an_english_edit_marks_the_changed_paragraph_fuzzy(tmp_path, monkeypatch
     assert states == {new: "fuzzy", "A new paragraph.": "untranslated"}
 
 
-def test_status_command_exits_non_zero_and_names_the_gap(tmp_path):
-    """`python -m booktools.translation status` in a copy of the project with one message
-    made untranslated: exit 1, and the file and the message are printed."""
-    project = copy_real_project(tmp_path)
-    po = project / "locales" / "hu" / "LC_MESSAGES" / "part-1-before-october.po"
+#: A frozen book of two pages with its Hungarian catalogues (tests/fixtures/translated-book
+#: and translated-book.locales): the tools are tested on it, not on the book's own text.
+TRANSLATED = "translated-book"
+
+
+def edit_catalogue(project: Path, name: str, msgid_start: str, change) -> str:
+    """Give the message of *name*.po whose English starts with *msgid_start* the
+    translation change(old translation); return its English."""
+    po = project / "locales" / "hu" / "LC_MESSAGES" / f"{name}.po"
     with po.open("rb") as f:
         catalog = read_po(f)
-    title = next(m for m in catalog if m.id)
-    title.string = ""
+    message = next(m for m in catalog if m.id and m.id.startswith(msgid_start))
+    message.string = change(message.string)
     with po.open("wb") as f:
         write_po(f, catalog, width=0)
-    proc = subprocess.run([sys.executable, "-m", "booktools.translation", "status"],
-                          cwd=project, capture_output=True, text=True, check=False)
+    return message.id
+
+
+def test_status_command_exits_non_zero_and_names_the_gap(tmp_path):
+    """`python -m booktools.translation status` in a fixture project: every message
+    translated, exit 0; one message made untranslated, exit 1, and the file and the
+    message are printed."""
+    project = make_project(tmp_path, TRANSLATED)
+    status = [sys.executable, "-m", "booktools.translation", "status"]
+    proc = subprocess.run(status, cwd=project, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "[translation] hu: every message translated" in proc.stdout
+
+    title = edit_catalogue(project, "01-chapter", "A translated chapter", lambda _: "")
+    proc = subprocess.run(status, cwd=project, capture_output=True, text=True, check=False)
     assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert "locales/hu/LC_MESSAGES/part-1-before-october.po:" in proc.stdout
-    assert f"untranslated: {title.id!r}" in proc.stdout
+    assert "locales/hu/LC_MESSAGES/01-chapter.po:" in proc.stdout
+    assert f"untranslated: {title!r}" in proc.stdout
     assert "[translation] hu: 1 untranslated" in proc.stdout
 
 
@@ -143,22 +160,21 @@ def test_a_translation_that_drops_a_note_fails_the_build_with_file_line_and_fix(
     """A translated paragraph that cites other works than its English paragraph: the
     Hungarian build fails, names the chapter and line, and says how to fix it in English
     and in Hungarian; the last good Hungarian site is kept."""
-    project = copy_real_project(tmp_path)
-    chapter = project / "book" / "05-twenty-third-october.md"
-    po = project / "locales" / "hu" / "LC_MESSAGES" / "05-twenty-third-october.po"
-    with po.open("rb") as f:
-        catalog = read_po(f)
-    message = next(m for m in catalog if m.id and m.id.startswith("Soon the Technical"))
-    message.string = message.string.split("{footcite}")[0] + "{footcite}`lomax1976hungary`"
-    with po.open("wb") as f:
-        write_po(f, catalog, width=0)
+    project = make_project(tmp_path, TRANSLATED)
+    assert run_build(project, "--language", "hu", "html").returncode == 0  # as it is
+    good = project / "_build" / "html" / "hu" / "01-chapter.html"
+    before = good.read_bytes()
+    english = edit_catalogue(project, "01-chapter", "The first paragraph",
+                             lambda old: old.split("{footcite}")[0]
+                             + "{footcite}`lomax1976hungary`")
+    chapter = project / "book" / "01-chapter.md"
     line = next(n for n, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), 1)
-                if text.startswith("Soon the Technical"))
-    proc = subprocess.run([sys.executable, "-m", "booktools.build", "--language", "hu", "html"],
-                          cwd=project, capture_output=True, text=True, check=False)
+                if text == english)
+    proc = run_build(project, "--language", "hu", "html")
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out[-3000:]
-    assert f"05-twenty-third-october.md:{line}" in out, out[-3000:]
+    assert f"01-chapter.md:{line}" in out, out[-3000:]
     assert "[book.translation-citation]" in out
     assert "javítás: a fordítás az angol bekezdés {footcite} kulcsait idézze" in out
     assert "Traceback" not in out
+    assert good.read_bytes() == before
