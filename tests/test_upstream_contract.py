@@ -239,3 +239,35 @@ def test_sphinx_search_index_entries_are_the_ones_booktools_records() -> None:
                for name in ("_mapping", "_title_mapping")), (
         "Sphinx's IndexBuilder renamed its word mappings: update "
         "booktools.incremental.drop_words_no_page_has")
+
+
+def book_words() -> dict[str, set[str]]:
+    """Every word of the English chapters and of the Hungarian catalogues, lower-cased."""
+    import re
+
+    words: dict[str, set[str]] = {"english": set(), "hungarian": set()}
+    for path, language in [*((p, "english") for p in (ROOT / "book").glob("*.md")),
+                           *((p, "hungarian") for p in ROOT.glob("locales/hu/LC_MESSAGES/*.po"))]:
+        words[language] |= set(re.findall(r"\w+", path.read_text(encoding="utf-8").lower()))
+    return words
+
+
+def test_the_search_index_stems_in_c_with_the_same_stems() -> None:
+    """snowballstemmer, which Sphinx's search languages call, hands over to PyStemmer when
+    it is installed (pyproject.toml); the stems must be the pure-Python ones, word for word,
+    or the search index (and the browser's stemmer, which is Snowball's JavaScript) would
+    change with the install."""
+    import snowballstemmer
+    import Stemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+    from snowballstemmer.hungarian_stemmer import HungarianStemmer
+
+    pure = {"english": EnglishStemmer(), "hungarian": HungarianStemmer()}
+    for language, words in book_words().items():
+        fast = snowballstemmer.stemmer(language)
+        assert isinstance(fast, Stemmer.Stemmer), (
+            f"snowballstemmer no longer uses PyStemmer for {language}: the search index is "
+            "stemmed in pure Python again (slower; check snowballstemmer's __init__)")
+        assert len(words) > 1000, language
+        differ = sorted(w for w in words if fast.stemWord(w) != pure[language].stemWord(w))
+        assert not differ, f"PyStemmer and snowballstemmer differ on {language}: {differ[:10]}"
