@@ -8,7 +8,7 @@ pages a clean build gives (``tests/test_incremental.py`` shows it).
 
 Sphinx's own events carry this: ``env-before-read-docs`` lets us note, before the changed
 documents are read again, what they contributed to the book-wide parts (titles, toctree
-entries, labels); ``env-get-updated`` then compares and, when anything differs, asks Sphinx
+entries and their captions and options, labels); ``env-get-updated`` then compares and, when anything differs, asks Sphinx
 to rewrite every page.  A sentence edited inside a chapter changes none of these, so it
 rewrites that chapter only (and the part page whose toctree lists it).
 
@@ -48,12 +48,17 @@ from sphinx.util.index_entries import split_index_msg
 
 
 def shared_state(env: BuildEnvironment, docnames: set[str]) -> dict[str, Any]:
-    """What *docnames* contribute to other pages: titles, toctrees, labels, the doc set."""
+    """What *docnames* contribute to other pages: titles, toctrees (and their captions and
+    options), labels, the doc set."""
     std = env.domains.standard_domain
     return {
         "docs": frozenset(env.all_docs),
         "titles": {d: env.titles[d].astext() for d in docnames if d in env.titles},
         "toctrees": {d: tuple(env.toctree_includes.get(d, ())) for d in docnames},
+        # Each toctree's caption, entries' own titles and options, which the navigation of
+        # every page shows (the toctree_includes above are only the files it lists).
+        "toctree_options": {d: [dict(t.attributes) for t in env.tocs[d].findall(addnodes.toctree)]
+                            for d in docnames if d in env.tocs},
         "labels": {name: value for name, value in std.labels.items() if value[0] in docnames},
         "anonlabels": {name: value for name, value in std.anonlabels.items()
                        if value[0] in docnames},

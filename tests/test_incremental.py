@@ -4,7 +4,8 @@ Two copies of the project build the real book.  One is built clean, edited (a ch
 which every page's navigation shows, and a sentence) and built again incrementally; the other
 is built clean from the edited sources.  Every .html page must be byte-identical between the
 two, and so must ``sitemap.xml`` and ``searchindex.js``; then the edit is reverted and the incremental build must give the first clean build's
-pages again.  A third copy renders the navigation the theme's way on every page
+pages again; then a toctree caption of index.md, which every page's navigation shows, is
+edited alone.  A third copy renders the navigation the theme's way on every page
 (``booktools_shared_nav = False``), which must change no byte either.  Stale navigation, a stale aggregate page (people, index) or a figure drawn from
 old data would all show as a differing page.
 """
@@ -23,6 +24,10 @@ import pytest
 from conftest import BOOK, ROOT, conf_redirects, make_project, run_build
 
 CHAPTER = "03-thaw-and-hope.md"
+#: The first caption of book/index.md's toctrees, and what the test edits it to.
+CAPTION = re.search(r"^:caption: (.+)$", (BOOK / "index.md").read_text(encoding="utf-8"),
+                    re.M).group(1)  # type: ignore[union-attr]
+NEW_CAPTION = f"{CAPTION} (revised)"
 
 
 def copy_project(dest: Path) -> Path:
@@ -119,6 +124,13 @@ def builds(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     chapter.write_text(original, encoding="utf-8")
     out["sentence edited and reverted"] = build_html(warm)
     out["no change"] = build_html(warm)
+    # A toctree's caption, which every page's navigation shows, edited in index.md alone.
+    index = warm / "book" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    assert text.count(f":caption: {CAPTION}\n") == 1, "index.md lost the caption"
+    index.write_text(text.replace(f":caption: {CAPTION}\n", f":caption: {NEW_CAPTION}\n"),
+                     encoding="utf-8")
+    out["caption edited"] = build_html(warm)
     stdout, stderr = fresh_build.communicate()
     assert fresh_build.returncode == 0, stdout[-2000:] + stderr[-4000:]
     out["edited, clean"] = pages_of(fresh / "_build" / "html")
@@ -151,6 +163,25 @@ def test_a_build_that_writes_few_pages_keeps_every_page_and_the_sitemap(builds, 
     """The sitemap is collected from the pages a build writes: it must still list them all."""
     inc, clean = builds[case], builds["clean"]
     assert differing(inc, clean) == [], first_difference(inc, clean)
+
+
+def test_a_caption_edit_reaches_every_page(builds) -> None:
+    """Only index.md changed, but its toctree's caption is in every page's navigation:
+    every page must be the clean build's with the caption replaced (no page keeps the old
+    one, which Sphinx alone would leave on every page it does not rewrite)."""
+    def caption(text: str) -> bytes:
+        return f'<span class="caption-text">{text}</span>'.encode()
+
+    clean, inc = builds["clean"], builds["caption edited"]
+    shown = [name for name, page in clean.items() if caption(CAPTION) in page]
+    assert len(shown) > 20, shown  # the navigation of (nearly) every page shows it
+    expected = {name: page.replace(caption(CAPTION), caption(NEW_CAPTION))
+                for name, page in clean.items() if name != "searchindex.js"}
+    pages = {name: page for name, page in inc.items() if name != "searchindex.js"}
+    assert differing(pages, expected) == [], first_difference(pages, expected)
+    # The search index lists the caption among the titles (of index.md, which was read).
+    titles = search_index(inc["searchindex.js"])["alltitles"]
+    assert NEW_CAPTION in titles and CAPTION not in titles, sorted(titles)[:20]
 
 
 def test_navigation_rendered_once_equals_the_themes_on_every_page(builds) -> None:
