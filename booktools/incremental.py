@@ -8,9 +8,10 @@ pages a clean build gives (``tests/test_incremental.py`` shows it).
 
 Sphinx's own events carry this: ``env-before-read-docs`` lets us note, before the changed
 documents are read again, what they contributed to the book-wide parts (titles, toctree
-entries and their captions and options, labels); ``env-get-updated`` then compares and, when anything differs, asks Sphinx
-to rewrite every page.  A sentence edited inside a chapter changes none of these, so it
-rewrites that chapter only (and the part page whose toctree lists it).
+entries and their captions and options, labels); ``env-get-updated`` then compares and,
+when anything differs, asks Sphinx to rewrite every page.  A sentence edited inside a
+chapter changes none of these, so it rewrites that chapter only (and the part page whose
+toctree lists it).
 
 ``sitemap.xml`` (sphinx-sitemap) is collected from the pages written in a build, so an
 incremental build listed only those: before it is written, it is given every page, in the
