@@ -106,6 +106,9 @@ html-page-context       epub.add_page_context          EPUB     900   after last
 build-finished          incremental.complete_sitemap   HTML     400   before sphinx-sitemap
                                                                       writes (500)
 build-finished          html.on_build_finished         HTML     500
+build-finished          navigation.save                HTML     500   keeps the checked
+                                                                      templates for the
+                                                                      next build
 build-finished          notes._save_forms              all      500
 build-finished          alternates.list_languages      HTML     600   after sphinx-sitemap
                                                                       writes (500)
