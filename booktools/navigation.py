@@ -186,8 +186,9 @@ def fingerprint(app: Sphinx, kwargs: dict[str, Any]) -> str:
     toctree as Sphinx resolves it for the root document with these arguments (every title,
     caption, entry, number and link in it), the versions of Sphinx, the themes and
     BeautifulSoup, which render and rewrite it, the local extensions' sources (the toggles'
-    labels), the builder, the language and the theme's options.  A template made from the
-    same fingerprint gives the same pages: it was checked against the theme's own."""
+    labels), the builder, the language, the theme's options and the 404 page's prefix.  A
+    template made from the same fingerprint gives the same pages: it was checked against
+    the theme's own."""
     from importlib import metadata
 
     from sphinx.environment.adapters.toctree import global_toctree_for_doc
@@ -204,6 +205,7 @@ def fingerprint(app: Sphinx, kwargs: dict[str, Any]) -> str:
             app.builder.name, app.config.language or "",
             str(getattr(app.config, "booktools_fingerprint", "")),
             repr(sorted(app.config.html_theme_options.items())), repr(kwargs),
+            repr(getattr(app.config, "notfound_urls_prefix", None)),
             "" if toc is None else str(toc)):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
@@ -225,9 +227,10 @@ def shared(app: Sphinx, pagename: str, generate: Callable[..., Any],
     labels on the disclosure widgets), so it runs once per build too.
     """
     templates = cache(app).templates
-    # Not the 404 page: sphinx-notfound-page writes its links absolute.
-    enabled = (app.config.booktools_shared_nav and "/" not in pagename
-               and pagename != getattr(app.config, "notfound_pagename", "404"))
+    enabled = app.config.booktools_shared_nav and "/" not in pagename
+    # sphinx-notfound-page writes the 404 page's links absolute: it has a template of its
+    # own, which only a later build can reuse.
+    notfound = pagename == getattr(app.config, "notfound_pagename", "404")
     own_href = app.builder.get_target_uri(pagename)
 
     def generate_html(*args: Any, **kwargs: Any) -> Markup:
@@ -236,7 +239,7 @@ def shared(app: Sphinx, pagename: str, generate: Callable[..., Any],
                   and not kwargs.get("collapse", False))
         if not usable:
             return Markup(finish(str(generate(*args, **kwargs))))
-        key = (args, tuple(sorted(kwargs.items())))
+        key = (("notfound",) if notfound else ()) + (args, tuple(sorted(kwargs.items())))
         if key not in templates:
             stamp, held = known(app, key, kwargs)
             if held is not None:  # made by an earlier build from the same sources
