@@ -124,7 +124,7 @@ def test_a_data_file_fault_ends_in_a_message_not_a_traceback(tmp_path: Path, nam
     ("outline.geojson", None, "book/data/outline.geojson: missing; the figures are drawn "
      "from it: restore it (git checkout -- book/data/outline.geojson) [book.data-file]"),
     ("danube.geojson", '{"type": ', "book/data/danube.geojson:2: not valid JSON"),
-])
+], ids=["outline-missing", "danube-cut-short"])
 def test_a_missing_or_broken_outline_ends_in_a_message(tmp_path: Path, name: str,
                                                        fault: str | None, fix: str) -> None:
     """The figures' GeoJSON files deleted or cut short: the file, the line and the fix
