@@ -55,11 +55,11 @@ def shared_state(env: BuildEnvironment, docnames: set[str]) -> dict[str, Any]:
     return {
         "docs": frozenset(env.all_docs),
         "titles": {d: env.titles[d].astext() for d in docnames if d in env.titles},
-        "toctrees": {d: tuple(env.toctree_includes.get(d, ())) for d in docnames},
-        # Each toctree's caption, entries' own titles and options, which the navigation of
-        # every page shows (the toctree_includes above are only the files it lists).
-        "toctree_options": {d: [dict(t.attributes) for t in env.tocs[d].findall(addnodes.toctree)]
-                            for d in docnames if d in env.tocs},
+        # Every toctree as the environment keeps it (the table-of-contents collector copies
+        # each one into env.tocs): the files it lists, its caption, its entries' own titles
+        # and its options, all of which every page's navigation shows.
+        "toctrees": {d: [dict(t.attributes) for t in env.tocs[d].findall(addnodes.toctree)]
+                     for d in docnames if d in env.tocs},
         "labels": {name: value for name, value in std.labels.items() if value[0] in docnames},
         "anonlabels": {name: value for name, value in std.anonlabels.items()
                        if value[0] in docnames},

@@ -180,9 +180,9 @@ def _draw_moves(name: str, moves: list[bookdata.Row], data: Path, outdir: Path,
     plt = _pyplot()
     from matplotlib.lines import Line2D
 
-    from .figures import NEIGHBOUR
+    from .figures import NEIGHBOUR, OUTLINE
 
-    outline = bookdata.read_json(data / "outline.geojson")
+    outline = bookdata.read_json(data / OUTLINE.name)
     placed = {r["name"]: r for r in bookdata.places(data) if r["lat"]}
     ends = sorted({m["from"] for m in moves if m["from"]} | {m["to"] for m in moves})
     struck = {m["to"] for m in moves if not m["from"]}

@@ -91,7 +91,7 @@ def build(edition: str, language: str = "en") -> Path:
     done = _RUN_DIR[0] / f"built-{edition}-{language}"
     with building():
         if not done.exists():
-            proc = _WARM.run(ROOT, ["--language", language, edition])
+            proc = run_build(ROOT, "--language", language, edition)
             assert proc.returncode == 0, (
                 f"{edition} ({language}) build failed:\n{proc.stdout[-3000:]}\n"
                 f"{proc.stderr[-5000:]}"

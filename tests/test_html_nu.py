@@ -23,7 +23,8 @@ def test_html_nu_checker_reports_no_errors(language, request):
     pages = sorted(str(p) for p in html_dir.glob("*.html"))
     assert len(pages) > 20
     proc = subprocess.run(
-        [java, *linkcheck.JAVA_OPTIONS, "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+        [java, *linkcheck.JAVA_OPTIONS, "-jar", str(VNU), "--errors-only", "--format", "json",
+         *pages],
         capture_output=True, text=True, check=False,
     )
     messages = json.loads(proc.stderr or proc.stdout)["messages"]

@@ -3,11 +3,12 @@
 Two copies of the project build the real book.  One is built clean, edited (a chapter's title,
 which every page's navigation shows, and a sentence) and built again incrementally; the other
 is built clean from the edited sources.  Every .html page must be byte-identical between the
-two, and so must ``sitemap.xml`` and ``searchindex.js``; then the edit is reverted and the incremental build must give the first clean build's
-pages again; then a toctree caption of index.md, which every page's navigation shows, is
-edited alone.  A third copy renders the navigation the theme's way on every page
-(``booktools_shared_nav = False``), which must change no byte either.  Stale navigation, a stale aggregate page (people, index) or a figure drawn from
-old data would all show as a differing page.
+two, and so must ``sitemap.xml`` and ``searchindex.js``; then the edit is reverted and the
+incremental build must give the first clean build's pages again; then a toctree caption of
+index.md, which every page's navigation shows, is edited alone.  A third copy renders the
+navigation the theme's way on every page (``booktools_shared_nav = False``), which must
+change no byte either.  Stale navigation, a stale aggregate page (people, index) or a figure
+drawn from old data would all show as a differing page.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import BOOK, ROOT
 from packaging.requirements import Requirement
 
 
@@ -246,7 +246,7 @@ def book_words() -> dict[str, set[str]]:
     import re
 
     words: dict[str, set[str]] = {"english": set(), "hungarian": set()}
-    for path, language in [*((p, "english") for p in (ROOT / "book").glob("*.md")),
+    for path, language in [*((p, "english") for p in BOOK.glob("*.md")),
                            *((p, "hungarian") for p in ROOT.glob("locales/hu/LC_MESSAGES/*.po"))]:
         words[language] |= set(re.findall(r"\w+", path.read_text(encoding="utf-8").lower()))
     return words
