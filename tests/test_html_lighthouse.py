@@ -2,20 +2,21 @@
 
 The site is served with gzip and cache headers, as static hosts serve it, from a local
 server in a thread; Lighthouse (booktools/node, pinned in its lock file) drives Debian's
-Chromium.  Accessibility, best practices and SEO must score 100.  A failure names each
-audit that lost points, with Lighthouse's own title for it (a console error, a missing
-favicon, an image without dimensions, ...).
+Chromium with its default mobile settings (simulated slow 4G, a processor four times
+slower than this one).  Performance must score at least 95, and accessibility, best
+practices and SEO 100.  A failure names each audit that lost points, with Lighthouse's
+own title for it (a console error, a missing favicon, a slow first paint, ...) and the
+processor benchmark Lighthouse measured, as a loaded machine lowers the simulated timings.
 
-Performance is checked by what the page itself controls, not by clock times.  Lighthouse's
-timings (first paint, blocking time) are simulated from this machine's CPU: on the shared
-two-core machine of CI the same page scored from 73 to 98 as the load changed, so a score
-threshold would test the machine, not the book (speed is measured by benchmarks/).  What
-is tested instead: no layout shift, every weight and structure audit passing (compression,
-image sizes and formats, unused or duplicated JavaScript, caching, the viewport...), and
-budgets a little above today's figures for what the theme still costs (the DOM size of the
-people page, the bytes sent, the render-blocking requests, the unused CSS), so that a
-change that makes pages heavier fails.  No audit may end in an error: Lighthouse 12.2.3
-could not read Chromium 156's traces and silently skipped the render-blocking audit.
+The performance score rests on simulated clock times (first paint, blocking time), so the
+audits the page itself controls are checked one by one as well, whatever the score: no
+layout shift, every weight and structure audit passing (compression, image sizes and
+formats, unused or duplicated JavaScript, caching, the viewport...), and budgets a little
+above today's figures for what the theme still costs (the DOM size of the people page, the
+bytes sent, the render-blocking requests, the unused CSS), so that a change that makes
+pages heavier fails even where the clock would hide it.  No audit may end in an error:
+Lighthouse 12.2.3 could not read Chromium 156's traces and silently skipped the
+render-blocking audit.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ from conftest import ROOT
 LIGHTHOUSE = ROOT / "booktools" / "node" / "node_modules" / ".bin" / "lighthouse"
 PAGES = ["05-twenty-third-october.html", "91-people.html"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-MINIMUM = {"accessibility": 100, "best-practices": 100, "seo": 100}
-# Performance audits scored from simulated clock times on this machine: reported, not tested.
+MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+# Performance audits scored from simulated clock times on this machine: they count through
+# the performance score, not one by one in performance_problems.
 TIMED = {
     "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
     "speed-index", "interactive", "max-potential-fid", "mainthread-work-breakdown",
@@ -132,33 +134,69 @@ def report_of(run: subprocess.Popen[str], out: Path) -> dict:
 
 
 def heavier_site(html_dir: Path, site: Path) -> None:
-    """A copy of the site whose first page has its figures unsized and an extra
-    render-blocking stylesheet."""
+    """A copy of the site whose first page has its figures unsized, an extra
+    render-blocking stylesheet, and a script that holds the main thread for 0.4 s."""
     shutil.copytree(html_dir, site)
     page = site / PAGES[0]
     html = page.read_text(encoding="utf-8")
     html = re.sub(r'<img([^>]*?) height="\d+"([^>]*?) width="\d+"', r"<img\1\2", html)
     html = html.replace("</head>", '<link rel="stylesheet" href="_static/extra.css"></head>', 1)
+    html = html.replace("</body>", "<script>for (const t = Date.now(); Date.now() - t < 400;);"
+                        "</script></body>", 1)
     page.write_text(html, encoding="utf-8")
     (site / "_static" / "extra.css").write_text("p { margin: 0 }\n", encoding="utf-8")
 
 
+RUNS = 3  # runs of each page for the performance score, of which the median run counts
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run closest to the median first paint and time to interactive: Lighthouse's own
+    choice (lighthouse/core/lib/median-run.js, computeMedianRun), as its documentation on
+    variability advises several runs for a performance score (docs/variability.md)."""
+    def value(run: dict, audit: str) -> float:
+        return run["audits"][audit]["numericValue"]
+
+    def median(values: list[float]) -> float:
+        ordered = sorted(values)
+        mid = len(ordered) // 2
+        return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+    fcp = median([value(r, "first-contentful-paint") for r in runs])
+    tti = median([value(r, "interactive") for r in runs])
+    return min(runs, key=lambda r: ((fcp - value(r, "first-contentful-paint")) ** 2
+                                    + (tti - value(r, "interactive")) ** 2,
+                                    value(r, "interactive")))
+
+
 @pytest.fixture(scope="module")
-def reports(html_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict]]:
-    """Lighthouse's reports on PAGES and on the heavier copy of the first page ("heavier"),
-    the three runs at once: a run spends most of its 12 s waiting for the page to settle
-    (5 s of processor time); together they take 19 s instead of 38.  Only the simulated
-    clock times, which are reported and not tested, feel the shared processor."""
+def reports(html_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[dict]]]:
+    """Lighthouse's reports on each of PAGES (the first with every category, then RUNS - 1
+    of performance alone) and on the heavier copy of the first page ("heavier").
+
+    The runs go in waves of at most three: a run spends most of its 11 s waiting for the
+    page to settle (4 to 5 s of processor time), so three at once take 19 s instead of 33;
+    more at once would load the processor that Lighthouse's simulated timings are drawn
+    from (on this two-core machine a single run of the chapter scored from 91 to 98 as the
+    load changed; the median of three runs, Lighthouse's advice, is what is tested)."""
     base = tmp_path_factory.mktemp("lighthouse")
     heavier_site(html_dir, base / "heavier")
     servers = [Server(html_dir, handler=gzip_handler(html_dir)),
                Server(base / "heavier", handler=gzip_handler(base / "heavier"))]
+    out: dict[str, list[dict]] = {name: [] for name in [*PAGES, "heavier"]}
     try:
-        runs = {page: (start_lighthouse(servers[0].url + page, base / f"{page}.json"),
-                       base / f"{page}.json") for page in PAGES}
-        runs["heavier"] = (start_lighthouse(servers[1].url + PAGES[0], base / "heavier.json",
-                                            ("performance",)), base / "heavier.json")
-        yield {name: report_of(run, out) for name, (run, out) in runs.items()}
+        for wave in range(RUNS):
+            categories = CATEGORIES if wave == 0 else ("performance",)
+            runs = [(page, start_lighthouse(servers[0].url + page, base / f"{page}-{wave}.json",
+                                            categories), base / f"{page}-{wave}.json")
+                    for page in PAGES]
+            if wave == 0:
+                runs.append(("heavier", start_lighthouse(servers[1].url + PAGES[0],
+                                                         base / "heavier.json", ("performance",)),
+                             base / "heavier.json"))
+            for name, run, path in runs:
+                out[name].append(report_of(run, path))
+        yield out
     finally:
         for srv in servers:
             srv.close()
@@ -175,6 +213,18 @@ def lost_points(report: dict, category: str) -> list[str]:
                              for i in items[:3])
             out.append(f"{ref['id']} ({audit['title']}): {audit.get('displayValue', '')} {seen}")
     return out
+
+
+def low_scores(report: dict, categories: tuple[str, ...] = CATEGORIES) -> str:
+    """The categories scored below MINIMUM, each with the audits that lost points; empty
+    when none is."""
+    scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in categories}
+    low = [c for c in categories if scores[c] < MINIMUM[c]]
+    if not low:
+        return ""
+    machine = report["environment"].get("benchmarkIndex")
+    return (f"{scores} (Lighthouse's benchmark of this processor: {machine})\n"
+            + "\n".join(f"  {c}: {line}" for c in low for line in lost_points(report, c)))
 
 
 def measured(report: dict, audit: str) -> float:
@@ -211,25 +261,49 @@ def performance_problems(report: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_lighthouse_scores(reports: dict[str, dict], page: str,
+def test_lighthouse_scores(reports: dict[str, list[dict]], page: str,
                            record_property: pytest.RecordProperty) -> None:
-    report = reports[page]
+    report = reports[page][0]  # the run with every category
     assert not report.get("runtimeError"), report["runtimeError"]
     broken = {k: a.get("errorMessage", "")[:120] for k, a in report["audits"].items()
               if a["scoreDisplayMode"] == "error"}
     assert not broken, f"{page}: audits Lighthouse could not run: {broken}"
+    for run in reports[page][1:]:
+        assert not run.get("runtimeError"), run["runtimeError"]
+    performance = [round(100 * r["categories"]["performance"]["score"]) for r in reports[page]]
+    median = median_run(reports[page])
     scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
-    record_property("lighthouse_scores", scores)  # performance is reported, not tested
-    low = {c: s for c, s in scores.items() if c in MINIMUM and s < MINIMUM[c]}
-    assert not low, f"{page}: {scores}\n" + "\n".join(
-        f"  {c}: {line}" for c in low for line in lost_points(report, c))
+    scores["performance"] = round(100 * median["categories"]["performance"]["score"])
+    record_property("lighthouse_scores", {**scores, "performance runs": performance})
+    low = low_scores(report, CATEGORIES[1:])
+    assert not low, f"{page}: {low}"
+    low = low_scores(median, ("performance",))
+    assert not low, f"{page}: the median of {performance}: {low}"
     problems = performance_problems(report)
     assert not problems, f"{page}: performance: " + "\n  ".join(problems)
 
 
-def test_lighthouse_performance_check_fails_on_a_heavier_page(reports: dict[str, dict]) -> None:
-    # The same chapter with its figures unsized and an extra render-blocking stylesheet
-    # (heavier_site): the check must name both.
-    problems = "\n".join(performance_problems(reports["heavier"]))
+def test_lighthouse_performance_check_fails_on_a_heavier_page(reports: dict[str, list[dict]],
+                                                              ) -> None:
+    # The same chapter with its figures unsized, an extra render-blocking stylesheet and
+    # a script that blocks the main thread (heavier_site): the checks must name all three.
+    heavier = reports["heavier"][0]
+    low = low_scores(heavier, ("performance",))
+    assert "first-contentful-paint" in low or "total-blocking-time" in low, \
+        low or "the heavier page scored at least 95"
+    problems = "\n".join(performance_problems(heavier))
     assert "unsized-images" in problems, problems
     assert "render-blocking-resources: 12 requests" in problems, problems
+
+
+def test_the_median_run_is_lighthouses_choice() -> None:
+    # computeMedianRun's rule: nearest the median first paint and time to interactive
+    # together, not the median score; a tie goes to the earlier interactive.
+    def run(fcp: float, tti: float, score: float) -> dict:
+        return {"audits": {"first-contentful-paint": {"numericValue": fcp},
+                           "interactive": {"numericValue": tti}},
+                "categories": {"performance": {"score": score}}}
+    runs = [run(1800, 2000, 0.98), run(3200, 5100, 0.71), run(1900, 2400, 0.93)]
+    assert median_run(runs) is runs[2]
+    assert median_run([run(1800, 2000, 0.98), run(1800, 2000, 0.97)])["categories"][
+        "performance"]["score"] == 0.98
