@@ -328,6 +328,11 @@ def check_entry(entry: BibEntry, path: Path) -> list[Problem]:
     if doi and not DOI_PATTERN.match(doi):
         report(f'DOI "{doi}" is not of the form 10.NNNN/suffix; write the bare DOI, '
                "without https://doi.org/ or doi:")
+    for name, value in entry.fields.items():
+        if name != "url" and re.search(r"(?<!`)`(?!`)", value):
+            report(f"{name} has a TeX opening quote (`...'), which the notes print as a "
+                   "backtick; write the quotation marks themselves (‘...’, or “...” inside a "
+                   "title the notes quote)")
     url = entry.fields.get("url", "").strip()
     if CHRONOLOGY_ENTRY in entry.keywords():
         parts = urlsplit(url)

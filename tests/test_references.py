@@ -152,6 +152,20 @@ def test_identifier_syntax(tmp_path, extra, fault):
         assert len(messages) == 1 and fault in messages[0]
 
 
+@pytest.mark.parametrize(("title", "fault"), [
+    ("`Uncle Szabó' and the tram depot", True),
+    ("‘Uncle Szabó’ and the tram depot", False),
+    ("``Uncle Szabó'' and the tram depot", False),
+])
+def test_a_tex_single_quote_is_flagged(tmp_path, title, fault):
+    # pybtex turns ``...'' into curly quotes but prints a single ` as it is.
+    bib = BOOK_ENTRY.format(key="lomax1976hungary", extra="").replace("Hungary 1956", title)
+    messages = problems_in(tmp_path, bib, cite("lomax1976hungary"))
+    assert bool(messages) is fault, messages
+    if fault:
+        assert len(messages) == 1 and "title has a TeX opening quote" in messages[0]
+
+
 @pytest.mark.parametrize("year", ["1776", "2999", "c. 1976"])
 def test_implausible_years(tmp_path, year):
     bib = BOOK_ENTRY.format(key="lomax1976hungary", extra="").replace("1976}", f"{year}}}")
