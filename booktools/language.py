@@ -39,6 +39,13 @@ HUNGARIAN_LETTERS = re.compile(r"[áéíóöőúüűÁÉÍÓÖŐÚÜŰ]")
 HUNGARIAN_WORDS = frozenset(
     ["magyar", "nemzeti", "dal", "utca", "szabad", "kommunista", "munkás", "párt", "ifjúság"]
 )
+#: Function words of English, French and German that are not Hungarian words: an italic
+#: phrase that has one is not Hungarian, whatever its accents (*A Good Comrade: János
+#: Kádár, Communism and Hungary*, *Les chars soviétiques à Budapest*).  Not "a", "de",
+#: "is" or "mit", which are Hungarian words too.
+FOREIGN_WORDS = frozenset(
+    "the and of to for with from by an at on in its et du des les une und der die das".split()
+)
 #: Budapest streets and squares in their Hungarian form: "Corvin köz", "Bródy Sándor utca".
 STREET = re.compile(
     r"(?:\b[A-ZÁÉÍÓÖŐÚÜŰ][\w-]+ )?\b[A-ZÁÉÍÓÖŐÚÜŰ][\w-]+ "
@@ -322,12 +329,18 @@ class hungarian(nodes.inline):
 
 
 def is_hungarian_title(text: str) -> bool:
-    """Whether an italic phrase is Hungarian: a Hungarian letter or a known Hungarian word.
+    """Whether an italic phrase is Hungarian: a Hungarian letter or a known Hungarian word,
+    and no English, French or German function word (FOREIGN_WORDS).
 
     The book writes titles of works and Hungarian terms in italics; English titles in
-    italics (*Failed Illusions*) carry neither.
+    italics (*Failed Illusions*) carry neither.  A gloss in brackets after a Hungarian
+    title (*Magyar Kronológia: 1956. november 4. (the Uzhhorod broadcast)*) does not count;
+    a phrase all in brackets is judged as it stands.
     """
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text).strip() or text
     words = re.findall(r"\w+", text.lower())
+    if FOREIGN_WORDS.intersection(words):
+        return False
     return bool(HUNGARIAN_LETTERS.search(text)) or (
         bool(words) and all(w in HUNGARIAN_WORDS for w in words)
     )

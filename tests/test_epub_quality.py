@@ -177,7 +177,15 @@ def test_english_titles_are_not_marked_hungarian(epub_path):
 @pytest.mark.parametrize(
     ("text", "hungarian"),
     [("Szabad Nép", True), ("Nemzeti dal", True), ("termelőszövetkezet", True),
-     ("Failed Illusions", False), ("Pravda", False), ("Hungary 1956", False)],
+     ("Failed Illusions", False), ("Pravda", False), ("Hungary 1956", False),
+     # Accents alone do not make a title Hungarian: a function word of another language
+     # outweighs them, except in a gloss in brackets.
+     ("A Good Comrade: János Kádár, Communism and Hungary", False),
+     ("Les chars soviétiques à Budapest", False),
+     ("Gefängnisbriefe: Der Briefwechsel Tibor Dérys mit seiner Mutter", False),
+     ("[Article on the reburial of László Rajk, 6 October 1956]", False),
+     ("A szabadulás", True), ("Ahogy ‘56-ot Kádárék tanították", True),
+     ("Magyar Kronológia: 1956. november 4. (the Uzhhorod broadcast)", True)],
 )
 def test_italic_phrase_language(text, hungarian):
     assert language.is_hungarian_title(text) is hungarian
