@@ -46,7 +46,7 @@ pdf-a4: $(SETUP) ## Build the PDF on A4 paper for office printing: _build/pdf/hu
 	BOOK_PAPER=a4 $(BUILD) pdf
 
 test: setup ## Run the whole test suite (builds what it needs)
-	$(PYTHON) -m pytest -n auto --dist loadfile
+	$(PYTHON) -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 check: $(SETUP) ## Fast check of an edit: references, images, HTML build and its links (LANG=hu too)
 	@$(PYTHON) -m booktools.check --language $(BOOK_LANG)

@@ -5,6 +5,7 @@ A test that needs a tool (pdftotext, java, ...) and cannot find it fails: it nev
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -38,6 +39,25 @@ BOOK = ROOT / "book"
 BUILD = ROOT / "_build"
 #: This worker's warm build server (tests/warm.py): every booktools.build run of the tests.
 _WARM = WarmBuilds()
+
+
+#: The test files that take longest (each 40 to 80 s in `make test`), handed to the workers
+#: first, Lighthouse before all: it wants no other browser beside it (browser_turn), and
+#: the other worker meanwhile runs the long tests that drive none.  `make test` runs
+#: pytest-xdist with --no-loadscope-reorder, which keeps this order (by default it hands
+#: out the files with the most tests first, whatever they take, and the longest came last).
+LONGEST_FIRST = ["test_html_lighthouse.py", "test_reproducible.py", "test_incremental.py",
+                 "test_html_axe.py", "test_epub_quality.py", "test_benchmark_smoke.py",
+                 "test_contributor_errors.py"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    missing = [name for name in LONGEST_FIRST if not (Path(__file__).parent / name).is_file()]
+    if missing:
+        raise pytest.UsageError(f"tests/conftest.py: LONGEST_FIRST names {missing}, which "
+                                "tests/ does not have: rename or remove them there")
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest as found
 
 
 @dataclass(frozen=True)
@@ -166,6 +186,21 @@ def hu_pdf_path() -> Path:
 
 # -- A browser and the site served as a host serves it (tests/browsing.py) -----------------
 
+@contextmanager
+def browser_turn(alone: bool = False) -> Iterator[None]:
+    """Held while a test drives Chromium: shared by the browser tests, *alone* by
+    Lighthouse, whose performance score is simulated from the processor time the page
+    takes and so must not share the processor with another browser (axe or Ace beside it
+    took a chapter from 98 to 80; builds and other processes beside it do not matter)."""
+    BUILD.mkdir(exist_ok=True)
+    with (BUILD / ".browsers.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     from browsing import CHROMIUM, CHROMIUM_ARGS
@@ -173,7 +208,7 @@ def browser() -> Iterator[Browser]:
 
     assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: apt-get install chromium"
     # Playwright gives each launch a fresh temporary profile (the --user-data-dir).
-    with sync_playwright() as pw:
+    with browser_turn(), sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()

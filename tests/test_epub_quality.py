@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, edition_fixture
+from conftest import ROOT, browser_turn, edition_fixture
 from PIL import Image
 
 from booktools import build, epub, language, meta
@@ -52,10 +52,11 @@ def test_ace_finds_no_violations(language, request, tmp_path):
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1",
            "PUPPETEER_EXECUTABLE_PATH": "/usr/bin/chromium"}
     out = tmp_path / "ace"
-    proc = subprocess.run(
-        [str(ACE), "-E", "-s", "-o", str(out), "-f", str(epub_path)],
-        capture_output=True, text=True, env=env, check=False,
-    )
+    with browser_turn():  # Ace drives Chromium
+        proc = subprocess.run(
+            [str(ACE), "-E", "-s", "-o", str(out), "-f", str(epub_path)],
+            capture_output=True, text=True, env=env, check=False,
+        )
     report = json.loads((out / "report.json").read_text())
     found = [
         f"{a['earl:testSubject']['url']}: {b['earl:test']['dct:title']} "

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browsing import CHROMIUM, CHROMIUM_ARGS, PREFIX, Server
-from conftest import ROOT
+from conftest import ROOT, browser_turn
 
 LIGHTHOUSE = ROOT / "booktools" / "node" / "node_modules" / ".bin" / "lighthouse"
 PAGES = ["05-twenty-third-october.html", "91-people.html"]
@@ -174,28 +174,30 @@ def reports(html_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """Lighthouse's reports on each of PAGES (the first with every category, then RUNS - 1
     of performance alone) and on the heavier copy of the first page ("heavier").
 
-    The runs go in waves of at most three: a run spends most of its 11 s waiting for the
-    page to settle (4 to 5 s of processor time), so three at once take 19 s instead of 33;
-    more at once would load the processor that Lighthouse's simulated timings are drawn
-    from (on this two-core machine a single run of the chapter scored from 91 to 98 as the
-    load changed; the median of three runs, Lighthouse's advice, is what is tested)."""
+    The runs go in waves of at most three, with no other browser test running
+    (conftest.browser_turn): a run spends most of its 11 s waiting for the page to settle
+    (4 to 5 s of processor time), so three at once take 19 s instead of 33; more at once
+    would load the processor that Lighthouse's simulated timings are drawn from.  On this
+    two-core machine a single run of the chapter scored from 91 to 98 as the load changed;
+    the median of three runs, Lighthouse's advice, is what is tested."""
     base = tmp_path_factory.mktemp("lighthouse")
     heavier_site(html_dir, base / "heavier")
     servers = [Server(html_dir, handler=gzip_handler(html_dir)),
                Server(base / "heavier", handler=gzip_handler(base / "heavier"))]
     out: dict[str, list[dict]] = {name: [] for name in [*PAGES, "heavier"]}
     try:
-        for wave in range(RUNS):
-            categories = CATEGORIES if wave == 0 else ("performance",)
-            runs = [(page, start_lighthouse(servers[0].url + page, base / f"{page}-{wave}.json",
-                                            categories), base / f"{page}-{wave}.json")
-                    for page in PAGES]
-            if wave == 0:
-                runs.append(("heavier", start_lighthouse(servers[1].url + PAGES[0],
-                                                         base / "heavier.json", ("performance",)),
-                             base / "heavier.json"))
-            for name, run, path in runs:
-                out[name].append(report_of(run, path))
+        with browser_turn(alone=True):
+            for wave in range(RUNS):
+                categories = CATEGORIES if wave == 0 else ("performance",)
+                runs = [(page, start_lighthouse(servers[0].url + page, base / f"{page}-{wave}.json",
+                                                categories), base / f"{page}-{wave}.json")
+                        for page in PAGES]
+                if wave == 0:
+                    runs.append(("heavier", start_lighthouse(servers[1].url + PAGES[0],
+                                                             base / "heavier.json", ("performance",)),
+                                 base / "heavier.json"))
+                for name, run, path in runs:
+                    out[name].append(report_of(run, path))
         yield out
     finally:
         for srv in servers:
