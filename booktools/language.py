@@ -43,9 +43,10 @@ HUNGARIAN_WORDS = frozenset(
 #: phrase that has one is not Hungarian, whatever its accents (*A Good Comrade: János
 #: Kádár, Communism and Hungary*, *Les chars soviétiques à Budapest*).  Not "a", "de",
 #: "is" or "mit", which are Hungarian words too.
-FOREIGN_WORDS = frozenset(
-    "the and of to for with from by an at on in its et du des les une und der die das".split()
-)
+FOREIGN_WORDS = frozenset([
+    "the", "and", "of", "to", "for", "with", "from", "by", "an", "at", "on", "in", "its",
+    "et", "du", "des", "les", "une", "und", "der", "die", "das",
+])
 #: Budapest streets and squares in their Hungarian form: "Corvin köz", "Bródy Sándor utca".
 STREET = re.compile(
     r"(?:\b[A-ZÁÉÍÓÖŐÚÜŰ][\w-]+ )?\b[A-ZÁÉÍÓÖŐÚÜŰ][\w-]+ "
