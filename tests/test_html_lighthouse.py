@@ -3,8 +3,8 @@
 The site is served with gzip and cache headers, as static hosts serve it, from a local
 server in a thread; Lighthouse (booktools/node, pinned in its lock file) drives Debian's
 Chromium with its default mobile settings (simulated slow 4G, a processor four times
-slower than this one).  Performance must score at least 95, and accessibility, best
-practices and SEO 100.  A failure names each audit that lost points, with Lighthouse's
+slower than this one).  Performance must score at least 95 (in the median of three runs,
+see reports), and accessibility, best practices and SEO 100.  A failure names each audit that lost points, with Lighthouse's
 own title for it (a console error, a missing favicon, a slow first paint, ...) and the
 processor benchmark Lighthouse measured, as a loaded machine lowers the simulated timings.
 
