@@ -271,3 +271,15 @@ def test_the_search_index_stems_in_c_with_the_same_stems() -> None:
         assert len(words) > 1000, language
         differ = sorted(w for w in words if fast.stemWord(w) != pure[language].stemWord(w))
         assert not differ, f"PyStemmer and snowballstemmer differ on {language}: {differ[:10]}"
+
+
+def test_the_pdfs_label_font_is_found_where_matplotlib_keeps_it() -> None:
+    """booktools.typst.builder.font_paths finds DejaVu Sans beside matplotlib's package
+    without importing it; matplotlib's own answer must be the same folder, with the font."""
+    import matplotlib
+
+    from booktools.typst.builder import font_paths
+
+    assert font_paths() == [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")], (
+        "matplotlib keeps its data elsewhere now: update font_paths in booktools/typst/builder.py")
+    assert (Path(font_paths()[0]) / "DejaVuSans.ttf").is_file()
