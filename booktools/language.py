@@ -42,11 +42,13 @@ HUNGARIAN_WORDS = frozenset(
 #: Function words of English, French and German that are not Hungarian words: an italic
 #: phrase that has one is not Hungarian, whatever its accents (*A Good Comrade: János
 #: Kádár, Communism and Hungary*, *Les chars soviétiques à Budapest*).  Not "a", "de",
-#: "is" or "mit", which are Hungarian words too.
+#: "is", "les" or "mit", which are Hungarian words too.
 FOREIGN_WORDS = frozenset([
     "the", "and", "of", "to", "for", "with", "from", "by", "an", "at", "on", "in", "its",
-    "et", "du", "des", "les", "une", "und", "der", "die", "das",
+    "against", "et", "du", "des", "une", "à", "sur", "pour", "und", "der", "die", "das",
 ])
+#: A gloss in brackets: "(the Uzhhorod broadcast)", "[Article on …]".
+BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 #: Budapest streets and squares in their Hungarian form: "Corvin köz", "Bródy Sándor utca".
 STREET = re.compile(
     r"(?:\b[A-ZÁÉÍÓÖŐÚÜŰ][\w-]+ )?\b[A-ZÁÉÍÓÖŐÚÜŰ][\w-]+ "
@@ -335,16 +337,26 @@ def is_hungarian_title(text: str) -> bool:
 
     The book writes titles of works and Hungarian terms in italics; English titles in
     italics (*Failed Illusions*) carry neither.  A gloss in brackets after a Hungarian
-    title (*Magyar Kronológia: 1956. november 4. (the Uzhhorod broadcast)*) does not count;
-    a phrase all in brackets is judged as it stands.
+    title (*Magyar Kronológia: 1956. november 4. (the Uzhhorod broadcast)*) does not
+    count against it, and Hungarian in brackets after a bare word counts for it
+    (*Dokumentum (Október 23.)*); an English description in brackets
+    (*[Study of Soviet policy and the removal of Rákosi, July 1956], page 6*) is English.
     """
-    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text).strip() or text
-    words = re.findall(r"\w+", text.lower())
-    if FOREIGN_WORDS.intersection(words):
+    def words(part: str) -> list[str]:
+        return re.findall(r"\w+", part.lower())
+
+    def hungarian_signs(part: str) -> bool:
+        found = words(part)
+        return bool(HUNGARIAN_LETTERS.search(part)) or (
+            bool(found) and all(w in HUNGARIAN_WORDS for w in found))
+
+    outside = BRACKETED.sub("", text).strip() or text
+    inside = " ".join(BRACKETED.findall(text))
+    if FOREIGN_WORDS.intersection(words(outside)):
         return False
-    return bool(HUNGARIAN_LETTERS.search(text)) or (
-        bool(words) and all(w in HUNGARIAN_WORDS for w in words)
-    )
+    if not hungarian_signs(outside) and FOREIGN_WORDS.intersection(words(inside)):
+        return False
+    return hungarian_signs(text)
 
 
 def street_spans(text: str) -> list[tuple[int, int]]:

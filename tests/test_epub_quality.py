@@ -186,7 +186,10 @@ def test_english_titles_are_not_marked_hungarian(epub_path):
      ("Gefängnisbriefe: Der Briefwechsel Tibor Dérys mit seiner Mutter", False),
      ("[Article on the reburial of László Rajk, 6 October 1956]", False),
      ("A szabadulás", True), ("Ahogy ‘56-ot Kádárék tanították", True),
-     ("Magyar Kronológia: 1956. november 4. (the Uzhhorod broadcast)", True)],
+     ("Magyar Kronológia: 1956. november 4. (the Uzhhorod broadcast)", True),
+     ("Dokumentum (Október 23.)", True),
+     ("[Study of Soviet policy and the removal of Rákosi, July 1956], page 6", False),
+     ("Béla Király; Hungarian General Led 1956 Uprising Against Soviets", False)],
 )
 def test_italic_phrase_language(text, hungarian):
     assert language.is_hungarian_title(text) is hungarian
