@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ _WARM = WarmBuilds()
 
 #: The test files that take longest (each 40 to 80 s in `make test`), handed to the workers
 #: first, Lighthouse before all: it wants no other browser beside it (browser_turn), and
-#: the other worker meanwhile runs the long tests that drive none.  `make test` runs
+#: the other worker meanwhile runs the long tests that drive no browser.  `make test` runs
 #: pytest-xdist with --no-loadscope-reorder, which keeps this order (by default it hands
 #: out the files with the most tests first, whatever they take, and the longest came last).
 LONGEST_FIRST = ["test_html_lighthouse.py", "test_reproducible.py", "test_incremental.py",
@@ -186,15 +187,30 @@ def hu_pdf_path() -> Path:
 
 # -- A browser and the site served as a host serves it (tests/browsing.py) -----------------
 
+#: The longest a test waits for its turn with the browser (the longest browser test file,
+#: axe over both sites, takes about 100 s).
+TURN_WAIT = 900
+
+
 @contextmanager
 def browser_turn(alone: bool = False) -> Iterator[None]:
     """Held while a test drives Chromium: shared by the browser tests, *alone* by
     Lighthouse, whose performance score is simulated from the processor time the page
-    takes and so must not share the processor with another browser (axe or Ace beside it
-    took a chapter from 98 to 80; builds and other processes beside it do not matter)."""
+    takes and so must not share the processor with another browser (axe beside it took a
+    chapter from 98 to 80; in a trial two processes busy on both cores left it at 98, and
+    the other worker's builds are not held back).  A wait longer than TURN_WAIT fails."""
     BUILD.mkdir(exist_ok=True)
     with (BUILD / ".browsers.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        deadline = time.monotonic() + TURN_WAIT
+        while True:
+            try:
+                fcntl.flock(lock, (fcntl.LOCK_EX if alone else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"waited {TURN_WAIT} s for the other browser tests "
+                                f"({BUILD / '.browsers.lock'}): one of them hangs")
+                time.sleep(0.2)
         try:
             yield
         finally:

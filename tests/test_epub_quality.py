@@ -52,10 +52,10 @@ def test_ace_finds_no_violations(language, request, tmp_path):
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1",
            "PUPPETEER_EXECUTABLE_PATH": "/usr/bin/chromium"}
     out = tmp_path / "ace"
-    with browser_turn():  # Ace drives Chromium
+    with browser_turn():  # Ace drives Chromium; about 25 s a book
         proc = subprocess.run(
             [str(ACE), "-E", "-s", "-o", str(out), "-f", str(epub_path)],
-            capture_output=True, text=True, env=env, check=False,
+            capture_output=True, text=True, env=env, check=False, timeout=600,
         )
     report = json.loads((out / "report.json").read_text())
     found = [
