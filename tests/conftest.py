@@ -5,17 +5,15 @@ A test that needs a tool (pdftotext, java, ...) and cannot find it fails: it nev
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
-from filelock import FileLock
+from filelock import FileLock, ReadWriteLock, Timeout
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -200,21 +198,15 @@ def browser_turn(alone: bool = False) -> Iterator[None]:
     chapter from 98 to 80; in a trial two processes busy on both cores left it at 98, and
     the other worker's builds are not held back).  A wait longer than TURN_WAIT fails."""
     BUILD.mkdir(exist_ok=True)
-    with (BUILD / ".browsers.lock").open("a") as lock:
-        deadline = time.monotonic() + TURN_WAIT
-        while True:
-            try:
-                fcntl.flock(lock, (fcntl.LOCK_EX if alone else fcntl.LOCK_SH) | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"waited {TURN_WAIT} s for the other browser tests "
-                                f"({BUILD / '.browsers.lock'}): one of them hangs")
-                time.sleep(0.2)
+    lock = ReadWriteLock(BUILD / ".browsers.lock", timeout=TURN_WAIT, is_singleton=False)
+    with ExitStack() as held:
+        held.callback(lock.close)
         try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            held.enter_context(lock.write_lock() if alone else lock.read_lock())
+        except Timeout:
+            pytest.fail(f"waited {TURN_WAIT} s for the other browser tests "
+                        f"({BUILD / '.browsers.lock'}): one of them hangs")
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -227,10 +227,15 @@ def lost_points(report: dict, category: str) -> list[str]:
     return out
 
 
+def score(report: dict, category: str) -> int:
+    """*report*'s score for *category*, out of 100 (0 where Lighthouse gave none)."""
+    return round(100 * (report["categories"][category]["score"] or 0))
+
+
 def low_scores(report: dict, categories: tuple[str, ...] = CATEGORIES) -> str:
     """The categories scored below MINIMUM, each with the audits that lost points; empty
     when none is."""
-    scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in categories}
+    scores = {c: score(report, c) for c in categories}
     low = [c for c in categories if scores[c] < MINIMUM[c]]
     if not low:
         return ""
@@ -281,10 +286,10 @@ def test_lighthouse_scores(reports: dict[str, list[dict]], page: str,
         broken = {k: a.get("errorMessage", "")[:120] for k, a in report["audits"].items()
                   if a["scoreDisplayMode"] == "error"}
         assert not broken, f"{page}: audits Lighthouse could not run: {broken}"
-    performance = [round(100 * (r["categories"]["performance"]["score"] or 0)) for r in runs]
+    performance = [score(r, "performance") for r in runs]
     median = median_run(runs)
-    scores = {c: round(100 * (other["categories"][c]["score"] or 0)) for c in CATEGORIES[1:]}
-    scores["performance"] = round(100 * (median["categories"]["performance"]["score"] or 0))
+    scores = {c: score(other, c) for c in CATEGORIES[1:]}
+    scores["performance"] = score(median, "performance")
     record_property("lighthouse_scores", {**scores, "performance runs": performance})
     low = low_scores(other, CATEGORIES[1:])
     assert not low, f"{page}: {low}"
